@@ -1,0 +1,46 @@
+# Lecce Partecipa. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app consult
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install assets translations chromium db demo clean extract-messages
+
+run: install assets translations db
+	$(FLASK) demo load --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install assets translations chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+assets: node_modules/bootstrap-italia/package.json
+
+node_modules/bootstrap-italia/package.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile --statistics --directory translations
+
+extract-messages: install
+	$(BIN)/pybabel extract --quiet --mapping babel.cfg --keywords _l --omit-header --sort-output --output-file translations/messages.pot .
+	$(BIN)/pybabel update --quiet --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+db: install
+	$(FLASK) db upgrade
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

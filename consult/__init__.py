@@ -1,0 +1,75 @@
+"""Lecce Partecipa: the application factory."""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each feature package exposes `bp` (a blueprint) and may expose `register_cli(app)`.
+FEATURES = (
+    "consult.site",
+    "consult.accounts",
+    "consult.admin",
+    "consult.demo",
+)
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    from config import CONFIGS
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    config_name = config_name or os.environ.get("CONSULT_ENV", "development")
+    app.config.from_object(CONFIGS[config_name])
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set outside development (see README).")
+    Path(app.instance_path).mkdir(exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    import consult.models  # noqa: F401  (the whole schema, for Alembic)
+
+    _init_extensions(app)
+    _register_features(app)
+
+    from consult.errors import register_error_handlers
+    from consult.security import register_security_headers
+    from consult.templating import register_templating
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_templating(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_features(app: Flask) -> None:
+    for name in FEATURES:
+        module = importlib.import_module(name)
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+        if hasattr(module, "register_cli"):
+            module.register_cli(app)

@@ -1,0 +1,136 @@
+"""Staff and admin pages. The whole area is for staff; role changes for admins."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consult import permissions
+from consult.accounts import services
+from consult.accounts.forms import (
+    ROLE_LABELS, MembershipDecisionForm, MembershipRoleForm, OrganizationForm, RoleForm,
+)
+from consult.accounts.models import Membership, Organization, User
+from consult.admin import bp
+from consult.database import get_or_404
+from consult.errors import DomainError
+from consult.extensions import db
+from consult.web import show_error
+
+USERS_PER_PAGE = 50
+
+
+@bp.before_request
+def require_staff():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=request.full_path))
+    if not permissions.can_see_admin_area(current_user):
+        abort(403)
+
+
+@bp.route("/")
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.route("/memberships")
+def memberships():
+    rows = db.session.scalars(
+        select(Membership)
+        .options(selectinload(Membership.user), selectinload(Membership.organization))
+        .order_by(Membership.status != "pending", Membership.created_at.desc())
+        .limit(500)
+    ).all()
+    pending = [m for m in rows if m.status == "pending"]
+    approved = [m for m in rows if m.status == "approved"]
+    return render_template("admin/memberships.html", pending=pending, approved=approved,
+                           decision_form=MembershipDecisionForm(), role_form=MembershipRoleForm())
+
+
+@bp.route("/memberships/<int:membership_id>/decision", methods=["POST"])
+def decide_membership(membership_id: int):
+    membership = get_or_404(Membership, membership_id)
+    form = MembershipDecisionForm()
+    approve = request.form.get("decision") == "approve"
+    if form.validate_on_submit():
+        try:
+            services.decide_membership(current_user, membership, approve=approve, role=form.role.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            flash(_("Request approved.") if approve else _("Request refused."), "success")
+    else:
+        flash(_("Choose a valid role."), "danger")
+    return redirect(url_for("admin.memberships"))
+
+
+@bp.route("/memberships/<int:membership_id>/role", methods=["POST"])
+def membership_role(membership_id: int):
+    membership = get_or_404(Membership, membership_id)
+    form = MembershipRoleForm()
+    if form.validate_on_submit():
+        try:
+            services.set_membership_role(current_user, membership, form.role.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            flash(_("Role in the organisation saved."), "success")
+    else:
+        flash(_("Choose a valid role."), "danger")
+    return redirect(url_for("admin.memberships"))
+
+
+@bp.route("/organizations", methods=["GET", "POST"])
+def organizations():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            organization = services.create_organization(
+                current_user, name=form.name.data, kind=form.kind.data,
+                is_partner=form.is_partner.data, website=form.website.data,
+                description=form.description.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Organisation %(name)s added.", name=organization.name), "success")
+            return redirect(url_for("admin.organizations"))
+    rows = db.session.execute(Organization.listing()).all()
+    return render_template("admin/organizations.html", form=form, rows=rows)
+
+
+@bp.route("/users")
+def users():
+    if not permissions.can_change_roles(current_user):
+        abort(403)
+    page = db.paginate(select(User).where(User.deleted_at.is_(None)).order_by(User.id),
+                       per_page=USERS_PER_PAGE, error_out=False)
+    return render_template("admin/users.html", page=page, role_form=RoleForm())
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+def user_role(user_id: int):
+    user = get_or_404(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a valid role."), "danger")
+        return redirect(url_for("admin.users"))
+    try:
+        services.change_role(current_user, user, form.role.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 403:
+            abort(403)
+        flash(error.message, "danger")
+    else:
+        flash(_("%(name)s is now: %(role)s.", name=user.display_name,
+                role=ROLE_LABELS[user.role]), "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,55 @@
+"""Database helpers shared by every feature: UTC timestamps and object loading."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from flask import abort
+from sqlalchemy import DateTime
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from consult.extensions import db
+
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not accepted; use consult.database.utcnow()")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class CreatedAtMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+def get_or_404(model: type[T], object_id: int) -> T:
+    """Load an object by primary key or answer 404 (also for absurd ids)."""
+    try:
+        object_id = int(object_id)
+    except (TypeError, ValueError):
+        abort(404)
+    if not 0 < object_id < 2**63:
+        abort(404)
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj

@@ -1,0 +1,121 @@
+"""The domain errors that services raise, and how the web answers them.
+
+Services raise these; web views turn them into flash messages and form errors,
+the API into the contract's JSON error. Error pages are HTML, except under /api.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from consult.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """Base class: a rule of the platform refused the action."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str = "", fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "validation_error"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, fields: dict | None = None, **extra):
+    body: dict = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    body.update(extra)
+    return jsonify(body), status
+
+
+def _http_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("You need to log in to do this."),
+        403: _("You are not allowed to do this."),
+        404: _("The page you asked for does not exist."),
+        405: _("This action is not allowed here."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+    }
+    return messages.get(status, _("Something went wrong."))
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        db.session.rollback()
+        if _wants_json():
+            return json_error(error.status, error.code, error.message, error.fields)
+        return render_template("errors/error.html", status=error.status,
+                               message=error.message or _http_message(error.status)), error.status
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        status = error.code or 500
+        if _wants_json():
+            response = json_error(status, HTTP_CODES.get(status, "error"), _http_message(status))
+        else:
+            response = (render_template("errors/error.html", status=status,
+                                        message=_http_message(status)), status)
+        body, code = response
+        headers = {}
+        if status == 429 and error.get_response().headers.get("Retry-After"):
+            headers["Retry-After"] = error.get_response().headers["Retry-After"]
+        elif status == 429 and getattr(error, "retry_after", None):
+            headers["Retry-After"] = str(error.retry_after)
+        return body, code, headers
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if _wants_json():
+            return json_error(500, "server_error", _http_message(500))
+        return render_template("errors/error.html", status=500, message=_http_message(500)), 500

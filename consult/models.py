@@ -1,0 +1,4 @@
+"""Every model, imported in one place so that Alembic and the tests see the whole schema."""
+from consult.accounts.models import Membership, Organization, User  # noqa: F401
+from consult.audit.models import AuditEntry  # noqa: F401
+from consult.site.models import CityProfile  # noqa: F401

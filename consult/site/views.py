@@ -1,0 +1,66 @@
+"""Home page, legal pages, language switch and the vendored front-end assets."""
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from consult import ROOT
+from consult.accounts.models import Organization, User
+from consult.extensions import db
+from consult.i18n import LANGUAGE_COOKIE
+from consult.site import bp
+from consult.site.models import CityProfile
+from consult.web import safe_next
+
+VENDOR_DIRS = {"bootstrap-italia": ROOT / "node_modules" / "bootstrap-italia" / "dist"}
+
+
+@bp.route("/")
+def home():
+    profile = CityProfile.current()
+    partners = db.session.scalars(
+        select(Organization).where(Organization.is_partner.is_(True)).order_by(Organization.name)
+    ).all()
+    participants = db.session.scalar(
+        select(func.count(User.id)).where(User.deleted_at.is_(None), User.email_confirmed_at.is_not(None))
+    )
+    return render_template("site/home.html", profile=profile, partners=partners,
+                           participants=participants, locale=str(get_locale()))
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("site/privacy.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("site/accessibility.html")
+
+
+@bp.route("/terms")
+def terms():
+    return render_template("site/terms.html")
+
+
+@bp.route("/language/<code>", methods=["GET", "POST"])
+def set_language(code: str):
+    target = safe_next(request.values.get("next"), url_for("site.home"))
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code
+            db.session.commit()
+    return response
+
+
+@bp.route("/vendor/<package>/<path:filename>")
+def vendor(package: str, filename: str):
+    directory = VENDOR_DIRS.get(package)
+    if directory is None:
+        return ("", 404)
+    return send_from_directory(directory, filename, max_age=7 * 24 * 3600)

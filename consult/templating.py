@@ -1,0 +1,78 @@
+"""Jinja globals and filters shared by every template."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from consult import permissions
+from consult.accounts import forms as labels
+from consult.extensions import db
+from consult.text import render_markdown
+
+
+# The main navigation, in order: (endpoint, blueprint, label). An entry shows once
+# its feature's blueprint is registered.
+NAV_ITEMS = (
+    ("processes.index", "processes", _l("Processes")),
+    ("proposals.index", "proposals", _l("Proposals")),
+    ("plans.index", "plans", _l("Action plans")),
+    ("dashboard.index", "dashboard", _l("City dashboard")),
+)
+
+
+def main_nav() -> list[dict]:
+    views = current_app.view_functions
+    return [{"endpoint": e, "blueprint": b, "label": label} for e, b, label in NAV_ITEMS if e in views]
+
+
+def demo_mode() -> bool:
+    """True when the demo data is loaded, so every page says so."""
+    if "demo_mode" not in g:
+        from consult.site.models import CityProfile
+
+        try:
+            profile = CityProfile.current()
+        except SQLAlchemyError:  # an error page must render even when the database is down
+            db.session.rollback()
+            profile = None
+        g.demo_mode = bool(profile and profile.is_demo)
+    return g.demo_mode
+
+
+def register_templating(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda value, fmt="medium": format_datetime(value, fmt) if value else "")
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
+    app.jinja_env.filters["currency"] = (
+        lambda value: format_currency(value, "EUR") if value is not None else "")
+    app.jinja_env.globals["permissions"] = permissions
+    app.jinja_env.globals.update(
+        category_labels=labels.CATEGORY_LABELS,
+        role_labels=labels.ROLE_LABELS,
+        kind_labels=labels.KIND_LABELS,
+        membership_role_labels=labels.MEMBERSHIP_ROLE_LABELS,
+    )
+
+    @app.context_processor
+    def layout_context():
+        return {
+            "current_locale": str(get_locale()),
+            "languages": current_app.config["LANGUAGES"],
+            "current_user": current_user,
+            "self_url": _self_url(),
+            "main_nav": main_nav(),
+            "demo_mode": demo_mode(),
+        }
+
+
+def _self_url() -> str:
+    """The path of this page, for the language switch and the login 'next'."""
+    if request.query_string:
+        return f"{request.path}?{request.query_string.decode('utf-8', 'replace')}"
+    return request.path if request.endpoint else url_for("site.home")

@@ -1,0 +1,162 @@
+"""Test fixtures: the app on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL,
+a clean database for every test, users of every role, a query counter."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from flask import g
+from sqlalchemy import event, text
+
+from consult import create_app
+from consult.extensions import db, limiter
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def database_url(kind: str, tmp_path_factory) -> str:
+    if kind == "postgresql":
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def build_app(url: str, **overrides):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "MAIL_OUTBOX": [], **overrides})
+
+    @app.before_request
+    def fresh_request_globals():
+        # Tests keep one app context open, which Flask reuses for client requests:
+        # forget what an earlier request cached (e.g. the logged-in user).
+        g.__dict__.clear()
+
+    return app
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def app(request, tmp_path_factory):
+    app = build_app(database_url(request.param, tmp_path_factory))
+    app.config["TEST_DATABASE_KIND"] = request.param
+    with app.app_context():
+        db.drop_all()
+        if request.param == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _truncate_all(app) -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if app.config["TEST_DATABASE_KIND"] == "postgresql":
+            connection.execute(text(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request):
+    """Every test that uses the app runs in its own context on an empty database."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    app.config["MAIL_OUTBOX"].clear()
+    with app.test_request_context():
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+        yield
+        db.session.rollback()
+        db.session.remove()
+    with app.app_context():
+        _truncate_all(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    return app.config["MAIL_OUTBOX"]
+
+
+@pytest.fixture
+def is_postgres(app) -> bool:
+    return app.config["TEST_DATABASE_KIND"] == "postgresql"
+
+
+# --- people --------------------------------------------------------------------------
+
+@pytest.fixture
+def participant(app):
+    return make_user(email="participant@example.org", role="participant", category="citizen")
+
+
+@pytest.fixture
+def moderator(app):
+    return make_user(email="moderator@example.org", role="moderator", category="institution")
+
+
+@pytest.fixture
+def staff(app):
+    return make_user(email="staff@example.org", role="staff", category="institution")
+
+
+@pytest.fixture
+def admin(app):
+    return make_user(email="admin@example.org", role="admin", category="institution")
+
+
+def login(client, user, password: str = DEFAULT_PASSWORD):
+    """Log a user in through the real login form; returns the response."""
+    return client.post("/account/login", data={"email": user.email, "password": password})
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user, password: str = DEFAULT_PASSWORD):
+        response = login(client, user, password)
+        assert response.status_code == 302, "login failed"
+        return client
+
+    return _login
+
+
+# --- query counting ------------------------------------------------------------------------
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counter: ...` then `counter.count`."""
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return _count
