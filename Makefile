@@ -32,8 +32,8 @@ translations: install
 	$(BIN)/pybabel compile --statistics --directory translations
 
 extract-messages: install
-	$(BIN)/pybabel extract --quiet --mapping babel.cfg --keywords _l --omit-header --sort-output --output-file translations/messages.pot .
-	$(BIN)/pybabel update --quiet --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --omit-header --sort-output --output-file translations/messages.pot .
+	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
