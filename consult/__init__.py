@@ -17,6 +17,7 @@ FEATURES = (
     "consult.site",
     "consult.accounts",
     "consult.admin",
+    "consult.notifications",
     "consult.demo",
 )
 

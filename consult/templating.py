@@ -43,6 +43,13 @@ def demo_mode() -> bool:
     return g.demo_mode
 
 
+def unread_notifications() -> int:
+    """Called by the header only when someone is logged in (one query)."""
+    from consult.notifications.services import unread_count
+
+    return unread_count(current_user)
+
+
 def register_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
@@ -68,6 +75,7 @@ def register_templating(app: Flask) -> None:
             "self_url": _self_url(),
             "main_nav": main_nav(),
             "demo_mode": demo_mode(),
+            "unread_notifications": unread_notifications,
         }
 
 

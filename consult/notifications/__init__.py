@@ -1,0 +1,6 @@
+"""In-app notifications: what happened to what a participant wrote or follows."""
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from consult.notifications import views  # noqa: E402,F401

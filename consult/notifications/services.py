@@ -1,0 +1,90 @@
+"""Creating and reading in-app notifications."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from consult.database import utcnow
+from consult.errors import InvalidInput, PermissionDenied
+from consult.extensions import db
+from consult.notifications.models import Notification
+
+# The wording of each kind; parameters are filled in when the notification is shown.
+# Features add their kinds here.
+MESSAGES = {
+    "amendment.accepted": _l("Your amendment to “%(section)s” has been accepted."),
+    "amendment.rejected": _l("Your amendment to “%(section)s” has been rejected: %(reason)s"),
+    "draft.coauthor_requested": _l("%(actor)s asks to co-author your draft “%(draft)s”."),
+    "draft.coauthor_accepted": _l("You are now a co-author of the draft “%(draft)s”."),
+    "draft.coauthor_refused": _l("Your request to co-author the draft “%(draft)s” was refused."),
+    "draft.adopted": _l("The draft “%(draft)s” has been adopted as a proposal."),
+    "draft.declined": _l("The draft “%(draft)s” has been declined: %(reason)s"),
+    "moderation.hidden": _l("Your contribution has been hidden by moderation: %(reason)s"),
+    "moderation.restored": _l("Your contribution has been restored by moderation."),
+    "moderation.blocked": _l("Your account has been blocked: %(reason)s"),
+    "moderation.unblocked": _l("Your account has been unblocked."),
+    "moderation.reported_hidden": _l("A contribution was hidden after %(count)s reports and awaits review."),
+}
+
+
+def notify(user, kind: str, *, url: str = "", actor=None, target=None, **params) -> Notification | None:
+    """Tell `user` that something happened; nobody is notified of their own action."""
+    if user is None or (actor is not None and actor.id == user.id):
+        return None
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notification = Notification(
+        user_id=user.id, actor_id=getattr(actor, "id", None), kind=kind,
+        params={k: str(v) for k, v in params.items()}, url=url,
+        target_type=type(target).__name__.lower() if target is not None else None,
+        target_id=getattr(target, "id", None),
+    )
+    db.session.add(notification)
+    return notification
+
+
+def message(notification: Notification) -> str:
+    template = MESSAGES.get(notification.kind)
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % notification.params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def page_for(user, page: int = 1, per_page: int = 20):
+    query = (select(Notification).where(Notification.user_id == user.id)
+             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def mark_read(user, notification: Notification) -> None:
+    if notification.user_id != user.id:
+        raise PermissionDenied()
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+
+
+def mark_all_read(user) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount or 0
+
+
+def validate_page(value) -> int:
+    try:
+        page = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("page")
+    return max(page, 1)

@@ -1,0 +1,53 @@
+from consult.extensions import db
+from consult.notifications import services
+from consult.notifications.models import Notification
+from tests.factories import make_user
+
+
+def test_notify_stores_kind_and_words_it_when_shown(participant, staff):
+    note = services.notify(participant, "amendment.rejected", actor=staff, url="/x",
+                           section="Mobilità", reason="fuori tema")
+    db.session.commit()
+    assert services.message(note) == "Your amendment to “Mobilità” has been rejected: fuori tema"
+
+
+def test_nobody_is_notified_of_their_own_action(participant):
+    assert services.notify(participant, "moderation.restored", actor=participant) is None
+
+
+def test_header_shows_unread_count_and_page_marks_read(login_as, participant, staff):
+    services.notify(participant, "moderation.restored", actor=staff, url="/")
+    db.session.commit()
+    client = login_as(participant)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "1<span class=\"visually-hidden\">" in page.replace(" <span", "<span")
+    note = db.session.scalars(db.select(Notification)).one()
+    response = client.post(f"/notifications/{note.id}/open")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    db.session.refresh(note)
+    assert note.read_at is not None
+    assert services.unread_count(participant) == 0
+
+
+def test_someone_elses_notification_is_not_found(login_as, participant, staff):
+    other = make_user()
+    note = services.notify(other, "moderation.restored", actor=staff)
+    db.session.commit()
+    client = login_as(participant)
+    assert client.post(f"/notifications/{note.id}/open").status_code == 404
+    db.session.refresh(note)
+    assert note.read_at is None
+
+
+def test_mark_all_read(login_as, participant, staff):
+    for _ in range(3):
+        services.notify(participant, "moderation.restored", actor=staff)
+    db.session.commit()
+    client = login_as(participant)
+    client.post("/notifications/read")
+    assert services.unread_count(participant) == 0
+
+
+def test_notifications_page_needs_login(client):
+    response = client.get("/notifications")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
