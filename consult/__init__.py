@@ -18,7 +18,9 @@ FEATURES = (
     "consult.accounts",
     "consult.admin",
     "consult.notifications",
+    "consult.moderation",
     "consult.demo",
+    "consult.api",
 )
 
 

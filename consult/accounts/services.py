@@ -337,6 +337,31 @@ def set_membership_role(actor: User, membership: Membership, role: str) -> Membe
     return membership
 
 
+def add_member(actor: User, organization: Organization, *, user_id: int,
+               role: str = "member") -> Membership:
+    """Staff make an account an approved member (or editor) without a request."""
+    if not permissions.can_manage_memberships(actor):
+        raise PermissionDenied(_("Only staff can add members."))
+    _raise_if({"role": _choice_problems(role, MEMBERSHIP_ROLES)})
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise InvalidInput(_("Please correct the errors below."),
+                           {"user_id": [_("There is no account with this id.")]})
+    membership = db.session.scalar(select(Membership).where(
+        Membership.user_id == user.id, Membership.organization_id == organization.id))
+    if membership is not None and membership.status == "approved":
+        raise Conflict(_("This account is already a member of this organisation."))
+    if membership is None:
+        membership = Membership(user_id=user.id, organization_id=organization.id, message="")
+        db.session.add(membership)
+    membership.status, membership.role = "approved", role
+    membership.decided_at, membership.decided_by_id = utcnow(), actor.id
+    db.session.flush()
+    record(actor, "membership.added", membership,
+           reason=f"{organization.name}: {user.display_name} ({role})")
+    return membership
+
+
 def get_organization(organization_id: int) -> Organization:
     organization = db.session.get(Organization, organization_id)
     if organization is None:

@@ -1,0 +1,28 @@
+"""The JSON API v1 (api-v1.md): bearer tokens, strict JSON, the same services as the pages."""
+from flask import Blueprint
+
+from consult.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The API refuses the session cookie (see auth.py), so cross-site requests carry no
+# authority and a CSRF token would protect nothing.
+csrf.exempt(bp)
+
+
+@bp.record_once
+def _defaults(state) -> None:
+    config = state.app.config
+    config.setdefault("API_TOKEN_DAYS", 30)
+    config.setdefault("API_TOKEN_RATE_LIMIT", "10 per minute")
+    config.setdefault("API_WRITE_RATE_LIMIT", "60 per minute")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    from consult.api.auth import authenticate_request
+
+    authenticate_request()
+
+
+from consult.api import tokens, me, organizations  # noqa: E402,F401  (routes attach to bp)
+from consult.api import openapi  # noqa: E402,F401  (last: it describes the routes above)

@@ -1,0 +1,104 @@
+"""Bearer-token authentication for the API.
+
+The API never reads the browser's session cookie: the account of a request is the
+one its `Authorization: Bearer <token>` header names, or nobody. So a logged-in
+browser cannot be tricked into writing through the API, and the API needs no CSRF.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from consult.accounts.models import AnonymousUser, User
+from consult.api.models import ApiToken
+from consult.database import utcnow
+from consult.api.errors import Unauthorized
+from consult.extensions import db
+
+DEFAULT_TOKEN_DAYS = 30
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new random token for `user`: the raw value (shown once) and its stored row."""
+    raw = secrets.token_urlsafe(32)
+    days = current_app.config.get("API_TOKEN_DAYS", DEFAULT_TOKEN_DAYS)
+    token = ApiToken(user_id=user.id, token_hash=hash_token(raw),
+                     expires_at=utcnow() + timedelta(days=days))
+    db.session.add(token)
+    db.session.flush()
+    return raw, token
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def find_valid_token(raw: str, now: datetime | None = None) -> ApiToken | None:
+    """The live token with this value (not expired, not revoked, account not deleted)."""
+    token = db.session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == hash_token(raw)))
+    now = now or utcnow()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.is_active:
+        return None
+    return token
+
+
+def bearer_value() -> str | None:
+    """The token in the Authorization header; "" for a header that is not a bearer token."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _sep, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return ""
+    return value.strip()
+
+
+def authenticate_request() -> None:
+    """Set g.api_user (and g.api_token) from the Authorization header, never the session."""
+    g.api_token = None
+    g.api_user = AnonymousUser()
+    # Flask-Login's current_user reads g._login_user first: pin it to the token's
+    # account, so nothing in an API request ever loads the session's user.
+    g._login_user = g.api_user
+    raw = bearer_value()
+    if raw is None:
+        return
+    token = find_valid_token(raw) if raw else None
+    if token is None:
+        raise Unauthorized(_("The access token is missing, expired or revoked."))
+    g.api_token = token
+    g.api_user = g._login_user = token.user
+
+
+def current_api_user():
+    return g.get("api_user") or AnonymousUser()
+
+
+def require_user() -> User:
+    user = current_api_user()
+    if not user.is_authenticated:
+        raise Unauthorized(_("Send an access token: Authorization: Bearer <token>."))
+    return user
+
+
+def rate_limit_key() -> str:
+    """Writes are counted per token (per address for requests without one)."""
+    raw = bearer_value()
+    if raw:
+        return "token:" + hash_token(raw)
+    return "ip:" + (request.remote_addr or "unknown")

@@ -1,0 +1,54 @@
+"""The OpenAPI document: valid 3.1, complete, and shown to people at /api/v1/docs."""
+from __future__ import annotations
+
+import re
+
+from openapi_spec_validator import validate
+
+from consult.api.openapi import openapi_path
+
+
+def test_document_is_valid_openapi_3_1(api):
+    response = api.get("/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_every_api_route_is_documented(app, api):
+    documented = {(path, method.upper())
+                  for path, methods in api.get("/openapi.json").get_json()["paths"].items()
+                  for method in methods}
+    undocumented = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint in {"api.openapi_json",
+                                                                     "api.docs"}:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (openapi_path(rule.rule.removeprefix("/api/v1")), method) not in documented:
+                undocumented.append((rule.rule, method))
+    assert undocumented == []
+
+
+def test_write_operations_document_auth_and_errors(api):
+    paths = api.get("/openapi.json").get_json()["paths"]
+    operation = paths["/api/v1/organizations"]["post"]
+    assert operation["security"] == [{"bearerAuth": []}]
+    assert {"201", "400", "401", "403", "422", "429"} <= set(operation["responses"])
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_request_schemas_refuse_unknown_fields(api):
+    document = api.get("/openapi.json").get_json()
+    assert document["components"]["schemas"]["OrganizationIn"]["additionalProperties"] is False
+
+
+def test_docs_page_lists_the_endpoints_without_inline_scripts(api):
+    response = api.get("/docs")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count("<h1") == 1
+    assert "POST /api/v1/tokens" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert " style=" not in html
