@@ -57,6 +57,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = _flag("SMTP_STARTTLS", True)
     MAIL_OUTBOX = None  # a list in tests: mail is appended there instead of sent
+    # The site's public address, for the links in e-mail sent outside a request (cron, threads).
+    CONSULT_BASE_URL = os.environ.get("CONSULT_BASE_URL", "http://127.0.0.1:5000")
 
     CONSULT_REPORTS_TO_HIDE = _int("CONSULT_REPORTS_TO_HIDE", 3)
     CONSULT_CONFIRM_MAX_AGE = _int("CONSULT_CONFIRM_MAX_AGE", 3 * 24 * 3600)

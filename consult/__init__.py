@@ -18,6 +18,7 @@ FEATURES = (
     "consult.accounts",
     "consult.admin",
     "consult.notifications",
+    "consult.follows",
     "consult.moderation",
     "consult.demo",
     "consult.api",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from flask import current_app
@@ -16,10 +16,11 @@ class Mail:
     to: str
     subject: str
     body: str
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. List-Unsubscribe
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    mail = Mail(to=to, subject=subject, body=body)
+def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    mail = Mail(to=to, subject=subject, body=body, headers=dict(headers or {}))
     config = current_app.config
     if config.get("MAIL_OUTBOX") is not None:
         config["MAIL_OUTBOX"].append(mail)
@@ -35,6 +36,8 @@ def _send_smtp(mail: Mail) -> None:
     message["From"] = config["MAIL_SENDER"]
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    for name, value in mail.headers.items():
+        message[name] = value
     message.set_content(mail.body)
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:

@@ -2,6 +2,7 @@
 from consult.accounts.models import Membership, Organization, User  # noqa: F401
 from consult.audit.models import AuditEntry  # noqa: F401
 from consult.site.models import CityProfile  # noqa: F401
-from consult.notifications.models import Notification  # noqa: F401
+from consult.notifications.models import Notification, NotificationSettings  # noqa: F401
+from consult.follows.models import Follow  # noqa: F401
 from consult.api.models import ApiToken  # noqa: F401
 from consult.moderation.models import Report  # noqa: F401

@@ -79,3 +79,10 @@ def is_partner_editor(user) -> bool:
 
 def can_see_admin_area(user) -> bool:
     return is_staff(user)
+
+
+def can_follow(user) -> bool:
+    """Follow items and be notified: a confirmed account that is not deleted. Blocked
+    accounts keep reading, so they may keep following too."""
+    return (getattr(user, "is_authenticated", False) and user.is_active
+            and user.is_confirmed)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consult.database import CreatedAtMixin, UTCDateTime
+from consult.database import CreatedAtMixin, UTCDateTime, utcnow
 from consult.extensions import db
 
 
@@ -24,3 +24,24 @@ class Notification(CreatedAtMixin, db.Model):
     target_type: Mapped[str | None] = mapped_column(String(30))
     target_id: Mapped[int | None] = mapped_column(Integer)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When it went out by e-mail (alone or in a digest): set before sending, so that a
+    # notification is mailed at most once even when two senders run at the same time.
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+EMAIL_MODES = ("immediate", "daily", "never")
+DEFAULT_EMAIL_MODE = "daily"
+
+
+class NotificationSettings(db.Model):
+    """How a participant wants to hear of their notifications by e-mail. No row means
+    the default (a daily digest)."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    email_mode: Mapped[str] = mapped_column(String(10), default=DEFAULT_EMAIL_MODE, index=True)
+    # Notifications older than the current choice are never mailed: switching e-mail
+    # on again does not send a backlog.
+    mode_since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -24,6 +24,19 @@ MESSAGES = {
     "moderation.blocked": _l("Your account has been blocked: %(reason)s"),
     "moderation.unblocked": _l("Your account has been unblocked."),
     "moderation.reported_hidden": _l("A contribution was hidden after %(count)s reports and awaits review."),
+    # What happens to what one follows (consult.follows).
+    "follow.comment": _l("%(actor)s commented on “%(title)s”."),
+    "follow.reply": _l("%(actor)s replied to your comment on “%(title)s”."),
+    "follow.answer": _l("The office has answered the proposal “%(title)s”."),
+    "follow.status": _l("The status of “%(title)s” has changed."),
+    "follow.phase": _l("The process “%(title)s” has entered a new phase."),
+    "follow.revision": _l("“%(title)s” has a new revision."),
+    "follow.amendment_proposed": _l("%(actor)s proposed an amendment to “%(title)s”."),
+    "follow.amendment_accepted": _l("The amendment “%(title)s” has been accepted."),
+    "follow.amendment_rejected": _l("The amendment “%(title)s” has been rejected."),
+    "follow.new_proposal": _l("A new proposal in “%(title)s”: “%(item)s”."),
+    "follow.new_plan": _l("A new action plan in “%(title)s”: “%(item)s”."),
+    "follow.plan_update": _l("There is a progress update on the action plan “%(title)s”."),
 }
 
 
@@ -33,6 +46,8 @@ def notify(user, kind: str, *, url: str = "", actor=None, target=None, **params)
         return None
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
+    if actor is not None:  # wordings name the actor as %(actor)s
+        params.setdefault("actor", actor.public_name)
     notification = Notification(
         user_id=user.id, actor_id=getattr(actor, "id", None), kind=kind,
         params={k: str(v) for k, v in params.items()}, url=url,

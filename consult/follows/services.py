@@ -1,0 +1,310 @@
+"""Following items, and telling their followers what happened.
+
+Other features call the event functions at the bottom (`comment_posted`,
+`status_changed`, ...) from their own services, right where the event happens.
+Followers are notified with ONE `INSERT ... SELECT` over the follows table, so an
+item with ten thousand followers costs one statement, not ten thousand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import current_app, has_request_context
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import JSON, Integer, String, cast, delete, func, insert, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from consult import permissions
+from consult.accounts.models import User
+from consult.database import UTCDateTime, utcnow
+from consult.errors import NotFound, PermissionDenied
+from consult.extensions import db
+from consult.follows.models import Follow
+from consult.follows.targets import followable_for, get_followable
+from consult.notifications.delivery import announce_new_notifications
+from consult.notifications.models import Notification
+from consult.notifications.services import MESSAGES, notify
+
+PER_PAGE = 20
+
+
+# --- following ------------------------------------------------------------------------
+
+def follow_refusal(user, target) -> str | None:
+    """Why `user` may not follow `target`, or None when they may."""
+    if not getattr(user, "is_authenticated", False):
+        return _("Log in to follow this item.")
+    if not permissions.can_follow(user):
+        return _("Confirm your e-mail address to follow items.")
+    return None
+
+
+def _check_visible(user, target) -> None:
+    followable = followable_for(target)
+    if followable.can_see is not None and not followable.can_see(user, target):
+        raise NotFound()
+
+
+def follow(user, target) -> bool:
+    """`user` follows `target`; True when they did not follow it yet."""
+    refusal = follow_refusal(user, target)
+    if refusal:
+        raise PermissionDenied(refusal)
+    _check_visible(user, target)
+    return _insert_follow(user.id, followable_for(target).type, target.id)
+
+
+def unfollow(user, target_type: str, target_id: int) -> bool:
+    """Stop following; True when there was something to stop. Works even for an item
+    that is no longer visible, so nobody is stuck with a follow they cannot remove."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to follow this item."))
+    result = db.session.execute(delete(Follow).where(
+        Follow.user_id == user.id, Follow.target_type == target_type, Follow.target_id == target_id))
+    return bool(result.rowcount)
+
+
+def auto_follow(user, target) -> None:
+    """Authors, co-authors and commenters follow what they wrote, without asking."""
+    if user is None or not getattr(user, "is_active", False) or target is None:
+        return
+    _insert_follow(user.id, followable_for(target).type, target.id)
+
+
+def _insert_follow(user_id: int, target_type: str, target_id: int) -> bool:
+    """Insert-or-ignore, so two clicks at the same moment give one row and no error."""
+    dialect = db.session.get_bind().dialect.name
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_(Follow).values(
+        user_id=user_id, target_type=target_type, target_id=target_id, created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["user_id", "target_type", "target_id"])
+    return bool(db.session.execute(statement).rowcount)
+
+
+def is_following(user, target_type: str, target_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(Follow.id).where(
+        Follow.user_id == user.id, Follow.target_type == target_type,
+        Follow.target_id == target_id)) is not None
+
+
+def follow_state(target_type: str, target_id: int) -> dict[str, Any]:
+    """What the follow button shows to the current reader (one query)."""
+    user = current_user
+    return {
+        "logged_in": getattr(user, "is_authenticated", False),
+        "can_follow": follow_refusal(user, None) is None,
+        "following": is_following(user, target_type, target_id),
+    }
+
+
+def load_target(target_type: str, target_id: int):
+    """The followable object behind a URL, or NotFound."""
+    followable = get_followable(target_type)
+    if followable is None or not 0 < target_id < 2**63:
+        raise NotFound()
+    obj = db.session.get(followable.model, target_id)
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+@dataclass
+class FollowedItem:
+    follow: Follow
+    target: Any | None  # None when the item is gone or no longer visible to the reader
+    title: str
+    url: str | None
+
+
+@dataclass
+class FollowedPage:
+    items: list[FollowedItem]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def followed_page(user, page: int = 1, per_page: int = PER_PAGE) -> FollowedPage:
+    """What `user` follows, newest first: one count, one page of follows, then one
+    query per kind of item on the page (at most six), whatever the number of follows."""
+    total = db.session.scalar(select(func.count(Follow.id)).where(Follow.user_id == user.id)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    follows = db.session.scalars(
+        select(Follow).where(Follow.user_id == user.id)
+        .order_by(Follow.created_at.desc(), Follow.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    objects: dict[tuple[str, int], Any] = {}
+    wanted: dict[str, list[int]] = {}
+    for row in follows:
+        wanted.setdefault(row.target_type, []).append(row.target_id)
+    for target_type, ids in wanted.items():
+        followable = get_followable(target_type)
+        if followable is None:
+            continue
+        for obj in db.session.scalars(select(followable.model).where(followable.model.id.in_(ids))):
+            if followable.can_see is None or followable.can_see(user, obj):
+                objects[(target_type, obj.id)] = obj
+    items = []
+    for row in follows:
+        obj = objects.get((row.target_type, row.target_id))
+        followable = get_followable(row.target_type)
+        if obj is None or followable is None:
+            items.append(FollowedItem(row, None, _("An item that is no longer available"), None))
+        else:
+            items.append(FollowedItem(row, obj, followable.title(obj), followable.url(obj)))
+    return FollowedPage(items=items, page=page, pages=pages, total=total)
+
+
+# --- telling followers ------------------------------------------------------------------
+
+def _in_request(build: Callable[[], str]) -> str:
+    """Build a URL also from the CLI or a background job (where there is no request)."""
+    if has_request_context():
+        return build()
+    with current_app.test_request_context():
+        return build()
+
+
+def _constant(value, type_):
+    """A value for every row of the INSERT ... SELECT. PostgreSQL needs the type spelled
+    out (a bare parameter in a select list has none); SQLite must not get a CAST, which
+    would turn JSON and timestamps into numbers."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(literal(value, type_), type_)
+    return literal(value, type_)
+
+
+def notify_followers(target, kind: str, *, actor=None, url: str | None = None,
+                     exclude: tuple[int, ...] | list[int] = (), **params) -> int:
+    """Notify every follower of `target` except the actor and `exclude`; returns how many.
+
+    One INSERT ... SELECT: the database copies the notification to each follower.
+    """
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    followable = followable_for(target)
+    if url is None:
+        url = _in_request(lambda: followable.url(target))
+    if actor is not None:
+        params.setdefault("actor", actor.public_name)
+    params.setdefault("title", followable.title(target))
+    skipped = {user_id for user_id in exclude if user_id is not None}
+    if actor is not None:
+        skipped.add(actor.id)
+    rows = (
+        select(
+            Follow.user_id,
+            _constant(getattr(actor, "id", None), Integer()),
+            _constant(kind, String()),
+            _constant({k: str(v) for k, v in params.items()}, JSON()),
+            _constant(url, String()),
+            _constant(followable.type, String()),
+            _constant(target.id, Integer()),
+            _constant(utcnow(), UTCDateTime()),
+        )
+        .join(User, User.id == Follow.user_id)
+        .where(Follow.target_type == followable.type, Follow.target_id == target.id,
+               User.deleted_at.is_(None))
+    )
+    if skipped:
+        rows = rows.where(Follow.user_id.not_in(sorted(skipped)))
+    columns = ["user_id", "actor_id", "kind", "params", "url", "target_type", "target_id",
+               "created_at"]
+    result = db.session.execute(insert(Notification).from_select(columns, rows))
+    if result.rowcount:
+        announce_new_notifications(db.session)
+    return result.rowcount or 0
+
+
+# --- events: other features call these where the event happens ---------------------------
+
+def item_created(author, target) -> None:
+    """A participant wrote or joined something (an amendment, a draft): they follow it."""
+    auto_follow(author, target)
+
+
+def comment_posted(comment) -> None:
+    """A new comment: its author follows the item, the author of the comment it answers
+    hears of the reply, and every other follower of the item hears of the comment."""
+    from consult.comments.models import Comment
+    from consult.comments.services import comment_url
+
+    followable = get_followable(comment.target_type)
+    if followable is None:
+        return
+    target = db.session.get(followable.model, comment.target_id)
+    author = db.session.get(User, comment.author_id)
+    auto_follow(author, target)
+    url = _in_request(lambda: comment_url(comment))
+    title = followable.title(target)
+    exclude = []
+    if comment.parent_id is not None:
+        parent = db.session.get(Comment, comment.parent_id)
+        parent_author = db.session.get(User, parent.author_id)
+        if parent_author is not None and parent_author.is_active:
+            if notify(parent_author, "follow.reply", url=url, actor=author, target=target,
+                      title=title) is not None:
+                announce_new_notifications(db.session)
+            exclude.append(parent_author.id)
+    notify_followers(target, "follow.comment", actor=author, url=url, exclude=exclude, title=title)
+
+
+def answered(proposal, actor) -> int:
+    """The office published or changed its answer to a proposal."""
+    return notify_followers(proposal, "follow.answer", actor=actor)
+
+
+def status_changed(target, actor) -> int:
+    """A proposal, plan, amendment or draft changed status."""
+    return notify_followers(target, "follow.status", actor=actor)
+
+
+def phase_changed(process, actor) -> int:
+    return notify_followers(process, "follow.phase", actor=actor)
+
+
+def revision_saved(target, actor) -> int:
+    """A section (or a draft) has a new revision."""
+    return notify_followers(target, "follow.revision", actor=actor)
+
+
+def amendment_proposed(amendment, section) -> int:
+    """Its author follows the amendment; the followers of the section hear of it."""
+    author = db.session.get(User, amendment.author_id)
+    auto_follow(author, amendment)
+    url = _in_request(lambda: followable_for(amendment).url(amendment))
+    return notify_followers(section, "follow.amendment_proposed", actor=author, url=url)
+
+
+def amendment_decided(amendment, actor) -> int:
+    """Staff accepted or rejected an amendment. Its author is told directly by the
+    documents feature, so only the other followers are notified here."""
+    kind = "follow.amendment_accepted" if amendment.status == "accepted" else "follow.amendment_rejected"
+    return notify_followers(amendment, kind, actor=actor, exclude=[amendment.author_id])
+
+
+def published_in_process(process, item, actor) -> int:
+    """A proposal or an action plan was published in a process: its followers hear of it."""
+    followable = followable_for(item)
+    kind = "follow.new_plan" if followable.type == "plan" else "follow.new_proposal"
+    url = _in_request(lambda: followable.url(item))
+    return notify_followers(process, kind, actor=actor, url=url, item=followable.title(item))
+
+
+def plan_updated(plan, actor) -> int:
+    """A dated progress update on an action plan."""
+    return notify_followers(plan, "follow.plan_update", actor=actor)
