@@ -22,6 +22,7 @@ FEATURES = (
     "consult.moderation",
     "consult.demo",
     "consult.api",
+    "consult.documents",
 )
 
 

@@ -6,3 +6,4 @@ from consult.notifications.models import Notification, NotificationSettings  # n
 from consult.follows.models import Follow  # noqa: F401
 from consult.api.models import ApiToken  # noqa: F401
 from consult.moderation.models import Report  # noqa: F401
+from consult.documents.models import Amendment, Document, Section, SectionRevision  # noqa: F401

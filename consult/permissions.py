@@ -86,3 +86,78 @@ def can_follow(user) -> bool:
     accounts keep reading, so they may keep following too."""
     return (getattr(user, "is_authenticated", False) and user.is_active
             and user.is_confirmed)
+
+
+# --- the programmatic document, amendments and collaborative drafts (issue 4) -----------------
+
+def can_manage_document(user, document=None) -> bool:
+    """Import a document, add, reorder and retitle sections, publish or unpublish: staff."""
+    return can_publish(user)
+
+
+def can_view_document(user, document) -> bool:
+    """A published document is public; an unpublished one is read by staff and partner editors."""
+    return bool(document.is_published) or is_staff(user) or is_partner_editor(user)
+
+
+def can_edit_section(user, section) -> bool:
+    """Staff and approved editors of partner organisations co-edit section texts."""
+    return is_staff(user) or is_partner_editor(user)
+
+
+def can_propose_amendment(user, section) -> bool:
+    """An active participant, on a section of a published document."""
+    return is_active_participant(user) and bool(section.document.is_published)
+
+
+def can_decide_amendment(user, amendment=None) -> bool:
+    """Accept or reject an amendment: staff (the service also requires it to be open)."""
+    return can_publish(user)
+
+
+def _is_draft_coauthor(user, draft) -> bool:
+    return any(c.user_id == user.id and c.status == "accepted" for c in draft.coauthors)
+
+
+def is_draft_author(user, draft) -> bool:
+    """The participant who started the draft, or one of its accepted co-authors."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return draft.author_id == user.id or _is_draft_coauthor(user, draft)
+
+
+def can_view_draft(user, draft) -> bool:
+    """Public drafts are read by everyone; private ones by their authors and staff only."""
+    return not draft.is_private or is_draft_author(user, draft) or is_staff(user)
+
+
+def can_start_draft(user, process=None) -> bool:
+    return is_active_participant(user)
+
+
+def can_edit_draft(user, draft) -> bool:
+    """Its authors, while active, until the draft is submitted."""
+    return draft.status == "open" and is_active_participant(user) and is_draft_author(user, draft)
+
+
+def can_request_coauthorship(user, draft) -> bool:
+    """An active participant who can read an open draft and is not yet one of its authors."""
+    return (draft.status == "open" and is_active_participant(user) and can_view_draft(user, draft)
+            and not is_draft_author(user, draft))
+
+
+def can_decide_coauthors(user, draft) -> bool:
+    """The draft's starter accepts or refuses co-authors, and submits the draft."""
+    return is_active_participant(user) and draft.author_id == user.id
+
+
+def can_decide_draft(user, draft=None) -> bool:
+    """Adopt a submitted draft as a proposal, or decline it: staff."""
+    return can_publish(user)
+
+
+def can_follow(user) -> bool:
+    """Follow items and be notified: a confirmed account that is not deleted. Blocked
+    accounts keep reading, so they may keep following too."""
+    return (getattr(user, "is_authenticated", False) and user.is_active
+            and user.is_confirmed)

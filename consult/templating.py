@@ -18,6 +18,7 @@ from consult.text import render_markdown
 # its feature's blueprint is registered.
 NAV_ITEMS = (
     ("processes.index", "processes", _l("Processes")),
+    ("documents.index", "documents", _l("Document")),
     ("proposals.index", "proposals", _l("Proposals")),
     ("plans.index", "plans", _l("Action plans")),
     ("dashboard.index", "dashboard", _l("City dashboard")),

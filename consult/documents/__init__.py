@@ -1,0 +1,27 @@
+"""The programmatic document: sections co-edited in revisions, paragraph comments and
+amendments. Sections and amendments carry comment threads; amendments are voted on."""
+from flask import Blueprint, url_for
+
+from consult.comments.targets import register_target
+from consult.documents.models import Amendment, Section
+from consult.votes.targets import register_votable
+
+bp = Blueprint("documents", __name__)
+
+from consult.documents import views  # noqa: E402  (routes attach to bp)
+
+register_target(
+    "section", model=Section,
+    url=lambda section: url_for("documents.section", section_id=section.id),
+    can_comment=lambda user, section: bool(section.document.is_published),
+    render=views.render_section_refused,
+    title=lambda section: section.heading,
+)
+register_target(
+    "amendment", model=Amendment,
+    url=lambda amendment: url_for("documents.amendment", amendment_id=amendment.id),
+    can_comment=lambda user, amendment: bool(amendment.section.document.is_published),
+    render=views.render_amendment_refused,
+    title=lambda amendment: amendment.title,
+)
+register_votable("amendment", model=Amendment)

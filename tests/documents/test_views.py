@@ -1,0 +1,421 @@
+"""Document pages through the test client: reading, editing with every refusal, conflicts,
+history, amendments, import and arrangement, export, query budgets."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from consult.comments import services as comment_services
+from consult.documents import services
+from consult.documents.models import MAX_SECTION_CHARS, Amendment, Document, SectionRevision
+from consult.extensions import db
+from tests.documents.factories import MOBILITY, first_section, make_amendment, make_document
+from tests.factories import make_membership, make_organization, make_user
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def revision_count(section) -> int:
+    return db.session.scalar(select(func.count(SectionRevision.id))
+                             .where(SectionRevision.section_id == section.id))
+
+
+# --- reading ------------------------------------------------------------------------
+
+def test_document_page_has_contents_paragraphs_and_comment_counts(client, document, participant):
+    section = first_section(document)
+    comment_services.post_comment(participant, section, body="Yes, more buses.", paragraph=0)
+    comment_services.post_comment(participant, section, body="And at night.", paragraph=0)
+    comment_services.post_comment(participant, section, body="Lanes please.", paragraph=1)
+    db.session.commit()
+    html = page(client.get(f"/documents/{document.id}"))
+    assert 'aria-labelledby="toc-heading"' in html
+    assert f'href="#section-{section.id}"' in html
+    assert "Buses every ten minutes on the ring road." in html
+    assert re.search(rf'paragraph=0#comments-p0">\s*2 comments', html)
+    assert re.search(rf'paragraph=1#comments-p1">\s*1 comment<', html)
+    assert re.search(rf'paragraph=2#comments-p2">\s*0 comments', html)
+
+
+def test_paragraph_page_shows_only_that_paragraphs_thread(client, document, participant):
+    section = first_section(document)
+    comment_services.post_comment(participant, section, body="About the buses.", paragraph=0)
+    comment_services.post_comment(participant, section, body="About the lanes.", paragraph=1)
+    db.session.commit()
+    html = page(client.get(f"/sections/{section.id}?paragraph=1"))
+    assert "About the lanes." in html and "About the buses." not in html
+    assert 'name="paragraph" value="1"' in html or "Log in to take part" in html
+    assert client.get(f"/sections/{section.id}?paragraph=3").status_code == 404
+
+
+def test_a_participant_comments_on_a_paragraph(login_as, document, participant):
+    section = first_section(document)
+    client = login_as(participant)
+    response = client.post(f"/comments/section/{section.id}",
+                           data={"body": "Night buses too.", "stance": "favor", "paragraph": "2"})
+    assert response.status_code == 302
+    counts = comment_services.visible_comment_counts("section", [section.id], by_paragraph=True)
+    assert counts == {(section.id, 2): 1}
+
+
+def test_unpublished_document_is_hidden_from_the_public_and_participants(login_as, client, process, staff, participant):
+    document = make_document(process, staff=staff, published=False)
+    section = first_section(document)
+    for path in (f"/documents/{document.id}", f"/sections/{section.id}",
+                 f"/sections/{section.id}/history", f"/documents/{document.id}/export.md"):
+        assert client.get(path).status_code == 404
+    login_as(participant)
+    assert client.get(f"/documents/{document.id}").status_code == 404
+
+
+def test_unpublished_document_is_read_by_partner_editors(login_as, process, staff, editor):
+    document = make_document(process, staff=staff, published=False)
+    client = login_as(editor)
+    response = client.get(f"/documents/{document.id}")
+    assert response.status_code == 200 and "not published" in page(response)
+
+
+def test_unknown_and_absurd_ids_are_not_found(client):
+    for path in ("/documents/999", "/sections/999", "/amendments/999",
+                 "/sections/99999999999999999999999", "/documents/1/print"):
+        assert client.get(path).status_code == 404
+
+
+# --- editing and its refusals ------------------------------------------------------------
+
+def test_edit_form_carries_the_base_revision(login_as, document, editor):
+    section = first_section(document)
+    html = page(login_as(editor).get(f"/sections/{section.id}/edit"))
+    assert re.search(r'<input[^>]*id="base_revision"[^>]*value="1"', html) or \
+        re.search(r'<input[^>]*value="1"[^>]*id="base_revision"', html)
+    assert "Buses every ten minutes" in html
+
+
+def test_partner_editor_saves_a_new_revision(login_as, document, editor):
+    section = first_section(document)
+    client = login_as(editor)
+    response = client.post(f"/sections/{section.id}/edit", data={
+        "text": MOBILITY + "\r\n\r\nNight buses on Saturdays.", "message": "Night buses", "base_revision": "1"})
+    assert response.status_code == 302
+    assert "Saved as revision 2." in page(client.get(response.headers["Location"]))
+    assert section.current_revision.author_id == editor.id
+
+
+def test_staff_edit_too(login_as, document, staff):
+    section = first_section(document)
+    response = login_as(staff).post(f"/sections/{section.id}/edit",
+                                    data={"text": "Short.", "base_revision": "1"})
+    assert response.status_code == 302 and section.text == "Short."
+
+
+def test_anonymous_editor_is_sent_to_log_in(client, document):
+    section = first_section(document)
+    for method in (client.get, client.post):
+        response = method(f"/sections/{section.id}/edit")
+        assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def _refused_editors():
+    member = make_user(category="academia")
+    make_membership(member, make_organization(is_partner=True), role="member")
+    non_partner_editor = make_user(category="business")
+    make_membership(non_partner_editor, make_organization(is_partner=False, kind="firm"), role="editor")
+    return {"participant": make_user(), "member": member, "non-partner editor": non_partner_editor,
+            "moderator": make_user(role="moderator")}
+
+
+@pytest.mark.parametrize("who", ["participant", "member", "non-partner editor", "moderator"])
+def test_others_are_refused_editing(login_as, document, who):
+    section = first_section(document)
+    client = login_as(_refused_editors()[who])
+    assert client.get(f"/sections/{section.id}/edit").status_code == 403
+    response = client.post(f"/sections/{section.id}/edit", data={"text": "Mine.", "base_revision": "1"})
+    assert response.status_code == 403
+    assert revision_count(section) == 1
+    assert "Edit the text" not in page(client.get(f"/sections/{section.id}"))
+
+
+def test_stale_edit_is_merged_and_the_editor_is_told_by_whom(login_as, document, staff, editor):
+    section = first_section(document)
+    services.save_section_text(staff, section, MOBILITY.replace("ten minutes", "eight minutes"), 1)
+    db.session.commit()
+    client = login_as(editor)
+    response = client.post(f"/sections/{section.id}/edit", follow_redirects=True, data={
+        "text": MOBILITY.replace("Car sharing", "Electric car sharing"), "base_revision": "1"})
+    html = page(response)
+    assert "merged with changes saved meanwhile by" in html and staff.display_name in html
+    assert "eight minutes" in section.text and "Electric car sharing" in section.text
+
+
+def test_overlapping_edit_shows_the_conflict_page_and_saves_nothing(login_as, document, staff, editor):
+    section = first_section(document)
+    services.save_section_text(staff, section, MOBILITY.replace("ten minutes", "eight minutes"), 1)
+    db.session.commit()
+    mine = MOBILITY.replace("ten minutes", "five minutes")
+    response = login_as(editor).post(f"/sections/{section.id}/edit",
+                                     data={"text": mine, "message": "Faster", "base_revision": "1"})
+    assert response.status_code == 409
+    html = page(response)
+    assert "Nothing was saved." in html
+    textarea = re.search(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert "five minutes" in textarea
+    assert re.search(r'name="base_revision"[^>]*value="2"', html) or re.search(r'value="2"[^>]*name="base_revision"', html)
+    assert "Buses every eight minutes" in html and "Buses every ten minutes" in html
+    assert 'value="Faster"' in html
+    assert revision_count(section) == 2
+
+
+def test_resolving_a_conflict_saves_on_the_current_revision(login_as, document, staff, editor):
+    section = first_section(document)
+    services.save_section_text(staff, section, MOBILITY.replace("ten minutes", "eight minutes"), 1)
+    db.session.commit()
+    resolved = MOBILITY.replace("ten minutes", "six minutes")
+    response = login_as(editor).post(f"/sections/{section.id}/edit",
+                                     data={"text": resolved, "base_revision": "2"})
+    assert response.status_code == 302 and section.text == resolved
+
+
+def test_too_long_text_is_refused_with_the_input_kept(login_as, document, editor):
+    section = first_section(document)
+    text = "Lecce " * (MAX_SECTION_CHARS // 6 + 10)
+    response = login_as(editor).post(f"/sections/{section.id}/edit", data={"text": text, "base_revision": "1"})
+    assert response.status_code == 422
+    html = page(response)
+    assert "at most 100,000 characters" in html
+    assert text.strip() in html
+    assert revision_count(section) == 1
+
+
+def test_saving_unchanged_text_says_so(login_as, document, editor):
+    section = first_section(document)
+    response = login_as(editor).post(f"/sections/{section.id}/edit", follow_redirects=True,
+                                     data={"text": MOBILITY, "base_revision": "1"})
+    assert "nothing to save" in page(response)
+    assert revision_count(section) == 1
+
+
+# --- history --------------------------------------------------------------------------
+
+def test_history_compare_and_restore(login_as, document, editor):
+    section = first_section(document)
+    services.save_section_text(editor, section, MOBILITY.replace("ten minutes", "eight minutes"), 1,
+                               "Faster buses")
+    db.session.commit()
+    client = login_as(editor)
+    html = page(client.get(f"/sections/{section.id}/history"))
+    assert "Faster buses" in html and "<caption>" in html
+    html = page(client.get(f"/sections/{section.id}/compare?from=1&to=2"))
+    assert "<del>" in html and "<ins>" in html
+    assert "[removed:" in html and "[added:" in html
+    assert client.get(f"/sections/{section.id}/compare?from=1&to=9").status_code == 404
+    assert "Buses every ten minutes" in page(client.get(f"/sections/{section.id}/revisions/1"))
+    response = client.post(f"/sections/{section.id}/revisions/1/restore")
+    assert response.status_code == 302
+    assert section.current_revision.number == 3 and section.text == MOBILITY
+
+
+def test_restore_is_refused_to_participants(login_as, document, participant):
+    section = first_section(document)
+    assert login_as(participant).post(f"/sections/{section.id}/revisions/1/restore").status_code == 403
+
+
+# --- amendments ---------------------------------------------------------------------
+
+def test_participant_proposes_an_amendment_and_sees_its_diff(login_as, document, participant):
+    section = first_section(document)
+    client = login_as(participant)
+    assert MOBILITY.split("\n")[0] in page(client.get(f"/sections/{section.id}/amendments/new"))
+    response = client.post(f"/sections/{section.id}/amendments/new", data={
+        "text": MOBILITY.replace("Safe cycle lanes", "Protected cycle lanes"),
+        "rationale": "Painted lanes are not enough."})
+    assert response.status_code == 302
+    amendment = db.session.scalars(select(Amendment)).one()
+    html = page(client.get(f"/amendments/{amendment.id}"))
+    assert "Painted lanes are not enough." in html
+    assert "<del>" in html and "Protected" in html
+    assert 'id="votes-amendment-' in html or "votes-amendment" in html
+
+
+def test_amendment_form_keeps_the_input_on_error(login_as, document, participant):
+    section = first_section(document)
+    response = login_as(participant).post(f"/sections/{section.id}/amendments/new",
+                                          data={"text": "My new text.", "rationale": ""})
+    assert response.status_code == 422
+    assert "My new text." in page(response) and "Explain why" in page(response)
+
+
+def test_amendments_are_refused_to_anonymous_and_unconfirmed(client, login_as, document):
+    section = first_section(document)
+    response = client.get(f"/sections/{section.id}/amendments/new")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    login_as(make_user(confirmed=False))
+    assert client.post(f"/sections/{section.id}/amendments/new",
+                       data={"text": "x", "rationale": "y"}).status_code == 403
+
+
+def test_participant_votes_and_comments_on_an_amendment(login_as, document, participant):
+    amendment = make_amendment(first_section(document), make_user())
+    client = login_as(participant)
+    assert client.post(f"/votes/amendment/{amendment.id}", data={"choice": "favor"}).status_code == 302
+    assert client.post(f"/comments/amendment/{amendment.id}",
+                       data={"body": "Agreed.", "stance": "favor"}).status_code == 302
+    html = page(client.get(f"/amendments/{amendment.id}"))
+    assert "Agreed." in html
+
+
+def test_staff_accept_an_amendment_from_its_page(login_as, document, staff, participant):
+    section = first_section(document)
+    amendment = make_amendment(section, participant)
+    response = login_as(staff).post(f"/amendments/{amendment.id}/accept",
+                                    data={"accept-reason": "Thank you."}, follow_redirects=True)
+    assert "The amendment is accepted" in page(response)
+    assert amendment.status == "accepted" and amendment.decision_reason == "Thank you."
+    assert section.current_revision.author_id == participant.id
+
+
+def test_accepting_a_stale_conflicting_amendment_shows_the_conflict_page_then_resolves(
+        login_as, document, staff, editor, participant):
+    section = first_section(document)
+    amendment = make_amendment(section, participant)
+    services.save_section_text(editor, section, MOBILITY.replace("Safe cycle lanes", "Wide cycle lanes"), 1)
+    db.session.commit()
+    client = login_as(staff)
+    response = client.post(f"/amendments/{amendment.id}/accept", data={"accept-reason": ""})
+    assert response.status_code == 409
+    html = page(response)
+    assert "Protected cycle lanes" in html and "Wide cycle lanes" in html
+    assert amendment.status == "open" and revision_count(section) == 2
+    resolved = MOBILITY.replace("Safe cycle lanes", "Wide protected cycle lanes")
+    response = client.post(f"/amendments/{amendment.id}/accept",
+                           data={"text": resolved, "base_revision": "2", "reason": ""})
+    assert response.status_code == 302
+    assert amendment.status == "accepted" and section.text == resolved
+    assert section.current_revision.author_id == participant.id
+
+
+def test_rejecting_without_a_reason_is_refused_with_a_message(login_as, document, staff, participant):
+    amendment = make_amendment(first_section(document), participant)
+    client = login_as(staff)
+    response = client.post(f"/amendments/{amendment.id}/reject", data={"reject-reason": ""})
+    assert response.status_code == 422 and "Say why" in page(response)
+    assert amendment.status == "open"
+    response = client.post(f"/amendments/{amendment.id}/reject", data={"reject-reason": "Duplicate."})
+    assert response.status_code == 302 and amendment.status == "rejected"
+
+
+@pytest.mark.parametrize("who", ["participant", "editor", "author"])
+def test_deciding_is_refused_to_non_staff(login_as, document, participant, editor, who):
+    author = make_user()
+    amendment = make_amendment(first_section(document), author)
+    user = {"participant": participant, "editor": editor, "author": author}[who]
+    client = login_as(user)
+    assert client.post(f"/amendments/{amendment.id}/accept", data={}).status_code == 403
+    assert client.post(f"/amendments/{amendment.id}/reject",
+                       data={"reject-reason": "No."}).status_code == 403
+    assert amendment.status == "open"
+
+
+# --- import and arrangement -------------------------------------------------------------
+
+def test_staff_import_a_markdown_file(login_as, process, staff):
+    client = login_as(staff)
+    data = {"title": "", "body_markdown": "",
+            "file": (io.BytesIO("# Documento\n\n## Mobilità\n\nBus.\n\n## Energia\n\nSole.".encode()), "doc.md")}
+    response = client.post(f"/processes/{process.slug}/documents/new", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    document = db.session.scalars(select(Document)).one()
+    assert document.title == "Documento"
+    assert [s.heading for s in services.document_sections(document)] == ["Mobilità", "Energia"]
+
+
+def test_import_refusals_keep_the_pasted_text(login_as, process, staff):
+    client = login_as(staff)
+    response = client.post(f"/processes/{process.slug}/documents/new",
+                           data={"title": "T", "body_markdown": "No heading at all."})
+    assert response.status_code == 422 and "No heading at all." in page(response)
+    response = client.post(f"/processes/{process.slug}/documents/new", content_type="multipart/form-data",
+                           data={"title": "T", "body_markdown": "",
+                                 "file": (io.BytesIO(b"\xff\xfe\x00bad"), "doc.md")})
+    assert response.status_code == 422 and "UTF-8" in page(response)
+    assert db.session.scalar(select(func.count(Document.id))) == 0
+
+
+def test_import_is_refused_to_editors_and_participants(login_as, process, editor):
+    client = login_as(editor)
+    assert client.get(f"/processes/{process.slug}/documents/new").status_code == 403
+
+
+def test_manage_page_moves_retitles_adds_and_publishes(login_as, document, staff):
+    client = login_as(staff)
+    energy = services.document_sections(document)[1]
+    assert "Move up" in page(client.get(f"/documents/{document.id}/manage"))
+    assert client.post(f"/sections/{energy.id}/move", data={"direction": "up"}).status_code == 302
+    assert [s.heading for s in services.document_sections(document)] == ["Energy", "Mobility"]
+    assert client.post(f"/sections/{energy.id}/retitle", data={"heading": "Energia"}).status_code == 302
+    assert energy.heading == "Energia"
+    response = client.post(f"/sections/{energy.id}/retitle", data={"heading": ""})
+    assert response.status_code == 422
+    response = client.post(f"/documents/{document.id}/sections", data={"heading": "Cultura", "text": "Musei."})
+    assert response.status_code == 302 and len(services.document_sections(document)) == 3
+    client.post(f"/documents/{document.id}/unpublish")
+    assert document.is_published is False
+
+
+def test_manage_is_refused_to_partner_editors(login_as, document, editor):
+    client = login_as(editor)
+    section = first_section(document)
+    assert client.get(f"/documents/{document.id}/manage").status_code == 403
+    assert client.post(f"/sections/{section.id}/move", data={"direction": "down"}).status_code == 403
+    assert client.post(f"/documents/{document.id}/unpublish").status_code == 403
+
+
+# --- export --------------------------------------------------------------------------
+
+def test_markdown_export_is_a_download_with_revision_numbers(client, document):
+    response = client.get(f"/documents/{document.id}/export.md")
+    assert response.mimetype == "text/markdown"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "*Revision 1 of" in page(response)
+
+
+def test_printable_page_lists_every_section_with_its_revision(client, document):
+    html = page(client.get(f"/documents/{document.id}/print"))
+    assert "Revision 1 of" in html and "Mobility" in html and "Energy" in html
+    assert "js/print.js" in html
+
+
+# --- query budgets -------------------------------------------------------------------------
+
+def _grow(document, editor, participant, size: int) -> None:
+    section = first_section(document)
+    base = section.current_revision.number
+    for n in range(size):
+        services.save_section_text(editor, section, MOBILITY + f"\n\nRevision paragraph {n}.", base + n)
+        comment_services.post_comment(participant, section, body=f"Comment {n}", paragraph=n % 3)
+    make_amendment(section, participant)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["document", "section", "history", "amendment"])
+def test_pages_run_the_same_queries_at_10_and_200_revisions_and_comments(
+        client, login_as, count_queries, process, staff, editor, participant, path):
+    counts = []
+    for size in (10, 200):
+        document = make_document(process, staff=staff)
+        _grow(document, editor, participant, size)
+        section = first_section(document)
+        amendment = db.session.scalars(select(Amendment).where(Amendment.section_id == section.id)).one()
+        url = {"document": f"/documents/{document.id}", "section": f"/sections/{section.id}",
+               "history": f"/sections/{section.id}/history",
+               "amendment": f"/amendments/{amendment.id}"}[path]
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
