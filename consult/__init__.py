@@ -23,6 +23,7 @@ FEATURES = (
     "consult.demo",
     "consult.api",
     "consult.documents",
+    "consult.drafts",
 )
 
 

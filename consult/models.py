@@ -7,3 +7,4 @@ from consult.follows.models import Follow  # noqa: F401
 from consult.api.models import ApiToken  # noqa: F401
 from consult.moderation.models import Report  # noqa: F401
 from consult.documents.models import Amendment, Document, Section, SectionRevision  # noqa: F401
+from consult.drafts.models import Draft, DraftCoauthor, DraftRevision, ProposalCredit  # noqa: F401

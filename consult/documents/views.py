@@ -244,6 +244,7 @@ def _render_section(section: Section, paragraph: int | None, draft=None, status:
 
 def render_section_refused(section: Section, draft=None, status: int = 422):
     """The comments blueprint shows a refused comment here, with its text kept."""
+    section = _section(section.id)
     paragraph = draft.paragraph if draft is not None and isinstance(draft.paragraph, int) else None
     if paragraph is not None and not 0 <= paragraph < len(section.paragraphs):
         paragraph = None
@@ -403,6 +404,8 @@ def _render_amendment(amendment: Amendment, *, draft=None, vote_error=None, stat
 
 
 def render_amendment_refused(amendment: Amendment, draft=None, vote_error=None, status: int = 422):
+    """The comments and votes blueprints show a refused comment or vote here."""
+    amendment = _amendment(amendment.id)
     return _render_amendment(amendment, draft=draft, vote_error=vote_error, status=status)
 
 
