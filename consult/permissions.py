@@ -10,7 +10,8 @@ ROLE_RANK = {"participant": 0, "moderator": 1, "staff": 2, "admin": 3}
 
 
 def _rank(user) -> int:
-    if not getattr(user, "is_authenticated", False):
+    # A blocked account keeps reading but loses every power of its role.
+    if not getattr(user, "is_authenticated", False) or user.is_blocked or not user.is_active:
         return -1
     return ROLE_RANK.get(user.role, -1)
 

@@ -1,5 +1,5 @@
-"""Security headers on every response."""
-from flask import Flask
+"""Security headers on every response, and a guard against NUL bytes in input."""
+from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -15,7 +15,17 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def _has_nul(fields) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in fields.items(multi=True))
+
+
 def register_security_headers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        # No person types a NUL; PostgreSQL cannot store one, so it would end in a 500.
+        if _has_nul(request.args) or _has_nul(request.form):
+            abort(400)
+
     @app.after_request
     def add_security_headers(response):
         headers = response.headers

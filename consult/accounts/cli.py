@@ -6,10 +6,28 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from consult.accounts import services
+from consult.accounts.models import CATEGORIES, ROLES
 from consult.errors import DomainError
 from consult.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
+
+# The service names fields after the model; an operator knows them as options.
+OPTIONS = {"email": "--email", "name": "--name", "password": "--password",
+           "role": "--role", "category": "--category"}
+CHOICES = {"role": ROLES, "category": CATEGORIES}
+
+
+def _explain(error: DomainError) -> str:
+    if not error.fields:
+        return error.message
+    lines = []
+    for field, problems in error.fields.items():
+        line = f"{OPTIONS.get(field, field)}: {' '.join(map(str, problems))}"
+        if field in CHOICES:
+            line += f" (one of: {', '.join(CHOICES[field])})"
+        lines.append(line)
+    return "The account was not created.\n  " + "\n  ".join(lines)
 
 
 @users_cli.command("create")
@@ -17,9 +35,9 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--password", required=True)
 @click.option("--name", "display_name", required=True)
 @click.option("--role", default="participant", show_default=True,
-              help="participant, moderator, staff or admin")
+              help=", ".join(ROLES))
 @click.option("--category", default="citizen", show_default=True,
-              help="citizen, business, academia, institution or association")
+              help=", ".join(CATEGORIES))
 def create_user_command(email, password, display_name, role, category):
     """Create a confirmed, active account."""
     try:
@@ -28,9 +46,7 @@ def create_user_command(email, password, display_name, role, category):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        details = "; ".join(f"{field}: {' '.join(map(str, problems))}"
-                            for field, problems in error.fields.items())
-        raise click.ClickException(f"{error.message} {details}".strip()) from None
+        raise click.ClickException(_explain(error)) from None
     click.echo(f"Created account {user.id} <{user.email}> with role {user.role}.")
 
 

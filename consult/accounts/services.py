@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
@@ -95,11 +96,16 @@ def register(*, email: str, display_name: str, password: str, category: str,
         return None
     user = User(email=email, display_name=display_name.strip(), category=category,
                 password_hash=generate_password_hash(password), consent_at=utcnow(),
-                locale=locale, role="participant")
+                locale=_known_locale(locale), role="participant")
     db.session.add(user)
     db.session.flush()
     send_confirmation(user)
     return user
+
+
+def _known_locale(locale: str | None) -> str | None:
+    """A language the site speaks, or None (a stale or forged cookie is ignored)."""
+    return locale if locale in current_app.config["LANGUAGES"] else None
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -179,9 +185,9 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, *, field: str = "password") -> None:
     problems = password_problems(password, email=user.email or "", display_name=user.display_name)
-    _raise_if({"password": [str(p) for p in problems]})
+    _raise_if({field: [str(p) for p in problems]})
     user.password_hash = generate_password_hash(password)
     user.session_version += 1  # every other session of the account ends
 
@@ -198,7 +204,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash or "", current_password or ""):
         raise InvalidInput(_("Please correct the errors below."),
                            {"current_password": [_("This is not your current password.")]})
-    set_password(user, new_password)
+    set_password(user, new_password, field="new_password")
 
 
 # --- profile ------------------------------------------------------------------------
@@ -262,15 +268,27 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "org"
 
 
+def _website_problems(website: str) -> list[str]:
+    if not website:
+        return []
+    parts = urlsplit(website)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(website) > 300:
+        return [_("Enter a web address starting with https:// (at most 300 characters).")]
+    return []
+
+
 def create_organization(actor: User | None, *, name: str, kind: str, is_partner: bool,
                         description: str = "", website: str | None = None,
                         is_demo: bool = False) -> Organization:
     if actor is not None and not permissions.can_manage_organizations(actor):
         raise PermissionDenied(_("Only staff can add organisations."))
     name = (name or "").strip()
+    website = (website or "").strip()
     _raise_if({
         "name": [_("Enter a name of 2 to 200 characters.")] if not 2 <= len(name) <= 200 else [],
         "kind": _choice_problems(kind, ORGANIZATION_KINDS),
+        "website": _website_problems(website),
+        "description": [_("Use at most 5,000 characters.")] if len(description or "") > 5000 else [],
     })
     if db.session.scalar(select(Organization).where(func.lower(Organization.name) == name.lower())):
         raise Conflict(_("An organisation with this name already exists."),
@@ -290,7 +308,9 @@ def create_organization(actor: User | None, *, name: str, kind: str, is_partner:
 
 def request_membership(user: User, organization: Organization, message: str = "") -> Membership:
     if not permissions.can_request_membership(user):
-        raise PermissionDenied(_("Confirm your e-mail before asking to join an organisation."))
+        if user.is_authenticated and not user.is_confirmed:
+            raise PermissionDenied(_("Confirm your e-mail before asking to join an organisation."))
+        raise PermissionDenied(_("Your account cannot ask to join an organisation."))
     if len(message or "") > 1000:
         raise InvalidInput(_("Please correct the errors below."),
                            {"message": [_("Use at most 1,000 characters.")]})

@@ -16,6 +16,7 @@ from consult.accounts.models import Membership, Organization
 from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.extensions import db, limiter
+from consult.i18n import LANGUAGE_COOKIE
 from consult.web import safe_next, show_error
 
 AUTH_LIMIT = "10 per minute; 50 per hour"
@@ -36,7 +37,7 @@ def register():
             services.register(email=form.email.data, display_name=form.display_name.data,
                               password=form.password.data, category=form.category.data,
                               accept_terms=form.accept_terms.data,
-                              locale=request.cookies.get("lang"))
+                              locale=request.cookies.get(LANGUAGE_COOKIE))
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -153,9 +154,11 @@ def profile():
             flash(_("Your profile has been saved."), "success")
             response = redirect(url_for("accounts.profile"))
             if current_user.locale:
-                response.set_cookie("lang", current_user.locale, max_age=365 * 24 * 3600,
+                response.set_cookie(LANGUAGE_COOKIE, current_user.locale, max_age=365 * 24 * 3600,
                                     samesite="Lax", httponly=True,
                                     secure=current_app.config["SESSION_COOKIE_SECURE"])
+            else:  # "site default": forget an earlier choice
+                response.delete_cookie(LANGUAGE_COOKIE)
             return response
     memberships = db.session.scalars(
         select(Membership).where(Membership.user_id == current_user.id)
@@ -181,8 +184,9 @@ def change_password():
             db.session.rollback()
             show_error(password_form, error)
         else:
+            user = current_user._get_current_object()
             session.clear()
-            login_user(current_user)  # keep this session; the others end
+            login_user(user)  # a fresh session for this browser; the others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     memberships = db.session.scalars(

@@ -17,7 +17,7 @@ from consult.admin import bp
 from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.extensions import db
-from consult.web import show_error
+from consult.web import page_number, show_error
 
 USERS_PER_PAGE = 50
 
@@ -53,8 +53,11 @@ def memberships():
 def decide_membership(membership_id: int):
     membership = get_or_404(Membership, membership_id)
     form = MembershipDecisionForm()
-    approve = request.form.get("decision") == "approve"
-    if form.validate_on_submit():
+    decision = request.form.get("decision")
+    approve = decision == "approve"
+    if decision not in ("approve", "refuse"):
+        flash(_("Choose to approve or to refuse the request."), "danger")
+    elif form.validate_on_submit():
         try:
             services.decide_membership(current_user, membership, approve=approve, role=form.role.data)
             db.session.commit()
@@ -111,7 +114,7 @@ def users():
     if not permissions.can_change_roles(current_user):
         abort(403)
     page = db.paginate(select(User).where(User.deleted_at.is_(None)).order_by(User.id),
-                       per_page=USERS_PER_PAGE, error_out=False)
+                       page=page_number(), per_page=USERS_PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, role_form=RoleForm())
 
 

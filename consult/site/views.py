@@ -1,7 +1,7 @@
 """Home page, legal pages, language switch and the vendored front-end assets."""
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -62,5 +62,5 @@ def set_language(code: str):
 def vendor(package: str, filename: str):
     directory = VENDOR_DIRS.get(package)
     if directory is None:
-        return ("", 404)
+        abort(404)
     return send_from_directory(directory, filename, max_age=7 * 24 * 3600)
