@@ -16,7 +16,9 @@ from consult.site.models import CityProfile
 
 # Each feature adds demo content with a function `load_demo(context: dict)`; they run
 # in this order after the accounts and organisations exist.
-DEMO_STEPS: tuple[str, ...] = ()
+DEMO_STEPS: tuple[str, ...] = (
+    "consult.documents.demo",
+)
 
 MISSION_IT = (
     "L'ufficio Programmazione Strategica accompagna la trasformazione di Lecce in una "

@@ -125,7 +125,8 @@ def parse_markdown(body: str) -> tuple[str, list[ParsedSection]]:
     return title, parsed
 
 
-def create_document(actor, process, *, title: str, body_markdown: str) -> Document:
+def create_document(actor, process, *, title: str, body_markdown: str,
+                    is_demo: bool = False) -> Document:
     """Import a document from Markdown into `process`; it starts unpublished."""
     if not permissions.can_manage_document(actor):
         raise PermissionDenied(_("Only the office can import a document."))
@@ -150,7 +151,7 @@ def create_document(actor, process, *, title: str, body_markdown: str) -> Docume
         "title": _title_problems(title),
         "body_markdown": body_problems,
     })
-    document = Document(process_id=process.id, title=title, created_by_id=actor.id)
+    document = Document(process_id=process.id, title=title, created_by_id=actor.id, is_demo=is_demo)
     db.session.add(document)
     db.session.flush()
     for position, section in enumerate(parsed, start=1):
