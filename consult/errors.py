@@ -92,7 +92,9 @@ def register_error_handlers(app: Flask) -> None:
     def handle_domain_error(error: DomainError):
         db.session.rollback()
         if _wants_json():
-            return json_error(error.status, error.code, error.message, error.fields)
+            # An edit conflict also returns both texts (api-v1.md), so nothing is lost.
+            extra = {"conflict": error.conflict_body()} if hasattr(error, "conflict_body") else {}
+            return json_error(error.status, error.code, error.message, error.fields, **extra)
         return render_template("errors/error.html", status=error.status,
                                message=error.message or _http_message(error.status)), error.status
 

@@ -57,6 +57,16 @@ def paginate(statement, query: PageQuery, serialize: Callable[[Any], dict]) -> d
                      total=result.total or 0, serialize=serialize)
 
 
+class Tally(BaseModel):
+    """Votes overall and by stakeholder category (every category present)."""
+
+    favor: int
+    against: int
+    abstain: int
+    total: int
+    by_category: dict[str, dict[str, int]]
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     page: int
