@@ -6,5 +6,9 @@ from consult.notifications.models import Notification, NotificationSettings  # n
 from consult.follows.models import Follow  # noqa: F401
 from consult.api.models import ApiToken  # noqa: F401
 from consult.moderation.models import Report  # noqa: F401
+from consult.processes.models import PhaseChange, Process  # noqa: F401
+from consult.proposals.models import Proposal  # noqa: F401
+from consult.comments.models import Comment, CommentEdit  # noqa: F401
+from consult.votes.models import Vote  # noqa: F401
 from consult.documents.models import Amendment, Document, Section, SectionRevision  # noqa: F401
 from consult.drafts.models import Draft, DraftCoauthor, DraftRevision, ProposalCredit  # noqa: F401

@@ -82,6 +82,63 @@ def can_see_admin_area(user) -> bool:
     return is_staff(user)
 
 
+# --- participation: processes, proposals, comments, votes ------------------------------
+
+def can_manage_processes(user) -> bool:
+    """Create and edit processes, change their phase."""
+    return can_publish(user)
+
+
+def can_publish_proposal(user) -> bool:
+    """Publish, edit, set the status of proposals and open or close their voting."""
+    return can_publish(user)
+
+
+def can_answer(user, proposal) -> bool:
+    """Write the office's official answer to a proposal."""
+    return can_publish(user)
+
+
+def can_vote(user, target) -> bool:
+    """An active participant, on an item whose voting is open."""
+    return is_active_participant(user) and bool(getattr(target, "voting_open", False))
+
+
+def can_comment(user, target) -> bool:
+    """An active participant, where the target's own rule (if any) allows it."""
+    if not is_active_participant(user):
+        return False
+    from consult.comments.targets import target_for
+
+    rule = target_for(target).can_comment
+    return rule is None or bool(rule(user, target))
+
+
+def can_edit_comment(user, comment) -> bool:
+    """Its author, while active, unless it is deleted or hidden by moderation."""
+    return (
+        is_active_participant(user)
+        and comment.author_id == user.id
+        and not comment.is_deleted
+        and not comment.is_hidden
+    )
+
+
+def can_delete_comment(user, comment) -> bool:
+    """Its author (even a blocked one may take their words back)."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and comment.author_id == user.id
+        and not comment.is_deleted
+    )
+
+
+def can_see_hidden(user) -> bool:
+    """Moderators and staff read the body of hidden comments."""
+    return is_moderator(user)
+
+
 def can_follow(user) -> bool:
     """Follow items and be notified: a confirmed account that is not deleted. Blocked
     accounts keep reading, so they may keep following too."""

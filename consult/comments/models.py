@@ -1,0 +1,130 @@
+"""Comments on any registered content type, and the earlier bodies of edited comments."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from markupsafe import Markup
+from sqlalchemy import (
+    Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, event, inspect, update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.database import CreatedAtMixin, UTCDateTime
+from consult.extensions import db
+from consult.text import render_markdown
+
+STANCES = ("favor", "against", "neutral")
+MAX_DEPTH = 2  # roots are depth 0: three levels in all
+MAX_LENGTH = 5000
+
+
+class Comment(CreatedAtMixin, db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_thread", "target_type", "target_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int] = mapped_column(Integer)
+    # 0-based paragraph of a document section; None for the whole object.
+    paragraph: Mapped[int | None] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    # The depth-0 comment a reply belongs to: a page loads all its replies in one query.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    depth: Mapped[int] = mapped_column(SmallInteger, default=0)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    stance: Mapped[str] = mapped_column(String(10), default="neutral")
+    body: Mapped[str] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The old values matter to the visible-comment counters (see _follow_visible_counts).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), active_history=True)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), active_history=True)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
+    edits: Mapped[list[CommentEdit]] = relationship(
+        back_populates="comment", order_by="CommentEdit.id")
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        """Counted and shown to everyone: neither deleted nor hidden."""
+        return self.deleted_at is None and self.hidden_at is None
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def body_html(self) -> Markup:
+        return render_markdown(self.body)
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} on {self.target_type} {self.target_id}>"
+
+
+class CommentEdit(CreatedAtMixin, db.Model):
+    """A body a comment had before an edit (never changed, never removed)."""
+
+    __tablename__ = "comment_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+
+    comment: Mapped[Comment] = relationship(back_populates="edits")
+
+
+def _was_visible(comment: Comment) -> bool:
+    state = inspect(comment)
+    before = {}
+    for name in ("deleted_at", "hidden_at"):
+        history = state.attrs[name].history
+        before[name] = history.deleted[0] if history.deleted else getattr(comment, name)
+    return before["deleted_at"] is None and before["hidden_at"] is None
+
+
+@event.listens_for(Session, "before_flush")
+def _follow_visible_counts(session: Session, flush_context, instances) -> None:
+    """Keep a target's denormalised `comments_count` exact, in the same transaction.
+
+    Whatever changes a comment's visibility — posting, deleting, a moderator hiding
+    or restoring it — the counter moves with it by an atomic UPDATE, so concurrent
+    writers never lose a count.
+    """
+    deltas: dict[tuple[str, int], int] = defaultdict(int)
+    for obj in session.new:
+        if isinstance(obj, Comment) and obj.is_visible:
+            deltas[(obj.target_type, obj.target_id)] += 1
+    for obj in session.dirty:
+        if isinstance(obj, Comment):
+            before, after = _was_visible(obj), obj.is_visible
+            if before != after:
+                deltas[(obj.target_type, obj.target_id)] += 1 if after else -1
+    if not any(deltas.values()):
+        return
+    from consult.comments.targets import get_target
+
+    for (target_type, target_id), delta in deltas.items():
+        target = get_target(target_type)
+        if not delta or target is None or "comments_count" not in target.model.__table__.c:
+            continue
+        model = target.model
+        session.execute(
+            update(model).where(model.id == target_id)
+            .values(comments_count=model.comments_count + delta)
+            .execution_options(synchronize_session="evaluate")
+        )

@@ -1,0 +1,383 @@
+"""Comment rules, for every content type: post, reply, edit, delete, and read a thread.
+
+Used by the web views, the API and other features (plans, amendments, drafts,
+sections) through `consult.comments.targets`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from consult import permissions
+from consult.comments.forms import HIDDEN_REASON_LABELS
+from consult.comments.models import MAX_DEPTH, MAX_LENGTH, STANCES, Comment, CommentEdit
+from consult.comments.targets import target_for, target_type_of
+from consult.database import utcnow
+from consult.errors import InvalidInput, PermissionDenied
+from consult.extensions import db
+
+ROOTS_PER_PAGE = 20
+
+
+# --- what a page shows ----------------------------------------------------------------
+
+@dataclass
+class CommentDraft:
+    """What a participant typed, kept to show again with the error when it was refused."""
+
+    body: str = ""
+    stance: str = "neutral"
+    parent_id: Any = None
+    paragraph: Any = None
+    message: str = ""
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[str]:
+        return [problem for problems in self.fields.values() for problem in problems]
+
+
+@dataclass
+class CommentView:
+    """One comment as a given reader sees it, with what that reader may do with it."""
+
+    comment: Comment
+    replies: list[CommentView]
+    show_body: bool
+    can_edit: bool
+    can_delete: bool
+    can_reply: bool
+
+    @property
+    def author_name(self) -> str:
+        author = self.comment.author
+        if author is None or not author.is_active:
+            return _("Deleted participant")
+        return author.display_name
+
+    @property
+    def hidden_reason_label(self) -> str:
+        reason = self.comment.hidden_reason or "other"
+        return str(HIDDEN_REASON_LABELS.get(reason, reason))
+
+
+@dataclass
+class ThreadPage:
+    target_type: str
+    target_id: int
+    target_url: str
+    paragraph: int | None
+    items: list[CommentView]
+    page: int
+    per_page: int
+    total_roots: int
+    visible_count: int
+    can_comment: bool
+    refusal: str | None
+    can_see_hidden: bool
+    draft: CommentDraft | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total_roots // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def page_url(self, number: int) -> str:
+        return thread_url(self.target_url, number)
+
+    def _replyable_ids(self) -> set[int]:
+        found, stack = set(), list(self.items)
+        while stack:
+            node = stack.pop()
+            if node.can_reply:
+                found.add(node.comment.id)
+            stack.extend(node.replies)
+        return found
+
+    def draft_for_reply(self, comment_id: int) -> CommentDraft | None:
+        """The refused reply to this comment, to show in its reply form."""
+        if self.draft is not None and self.draft.parent_id == comment_id \
+                and comment_id in self._replyable_ids():
+            return self.draft
+        return None
+
+    @property
+    def root_draft(self) -> CommentDraft | None:
+        """A refused comment that belongs in the main form (also a reply whose form is not shown)."""
+        if self.draft is None:
+            return None
+        if isinstance(self.draft.parent_id, int) and self.draft.parent_id in self._replyable_ids():
+            return None
+        return self.draft
+
+    @property
+    def key(self) -> str:
+        """The id of the thread's section; forms and fields build theirs on it."""
+        return "comments" if self.paragraph is None else f"comments-p{self.paragraph}"
+
+
+def thread_url(target_url: str, page: int = 1, comment_id: int | None = None) -> str:
+    url = target_url
+    if page > 1:
+        url += ("&" if "?" in url else "?") + f"comments_page={page}"
+    return url + (f"#comment-{comment_id}" if comment_id else "#comments")
+
+
+
+# --- refusals -------------------------------------------------------------------------
+
+def comment_refusal(user, target) -> str | None:
+    """Why `user` may not comment on `target`, or None when they may."""
+    if permissions.can_comment(user, target):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return _("Log in to take part in the discussion.")
+    if user.is_blocked:
+        return _("Your account is blocked: you cannot comment.")
+    if not user.is_confirmed:
+        return _("Confirm your e-mail address to take part in the discussion.")
+    if not permissions.is_active_participant(user):
+        return _("You cannot comment.")
+    return _("The discussion on this item is closed.")
+
+
+def _body_problems(body: str) -> list[str]:
+    if not body.strip():
+        return [_("Write something before sending your comment.")]
+    if len(body) > MAX_LENGTH:
+        return [_("A comment can have at most %(max)s characters; yours has %(n)s.",
+                  max=f"{MAX_LENGTH:,}", n=f"{len(body):,}")]
+    return []
+
+
+def _raise_if(fields: dict[str, list[str]]) -> None:
+    fields = {name: problems for name, problems in fields.items() if problems}
+    if fields:
+        first = next(iter(fields.values()))[0]
+        raise InvalidInput(first, fields)
+
+
+# --- writing ------------------------------------------------------------------------
+
+def post_comment(user, target, *, body: str, stance: str = "neutral", parent_id: Any = None,
+                 paragraph: Any = None) -> Comment:
+    """A new comment (or a reply to `parent_id`) on `target`, by `user`."""
+    refusal = comment_refusal(user, target)
+    if refusal:
+        raise PermissionDenied(refusal)
+    body = (body or "").strip()
+    stance = stance or "neutral"
+    target_type = target_type_of(target)
+    _raise_if({
+        "body": _body_problems(body),
+        "stance": [] if stance in STANCES else [_("Choose in favour, against or neutral.")],
+        "paragraph": [] if paragraph is None or (isinstance(paragraph, int) and paragraph >= 0)
+        else [_("This paragraph does not exist.")],
+    })
+    parent = _parent(target_type, target.id, parent_id) if parent_id is not None else None
+    comment = Comment(target_type=target_type, target_id=target.id, author_id=user.id,
+                      body=body, stance=stance, depth=0, paragraph=paragraph)
+    if parent is not None:
+        comment.parent_id = parent.id
+        comment.root_id = parent.root_id or parent.id
+        comment.depth = parent.depth + 1
+        comment.paragraph = parent.paragraph
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def _parent(target_type: str, target_id: int, parent_id: Any) -> Comment:
+    missing = _("The comment you are replying to does not exist.")
+    if not isinstance(parent_id, int) or not 0 < parent_id < 2**63:
+        raise InvalidInput(missing, {"parent_id": [missing]})
+    parent = db.session.get(Comment, parent_id)
+    if parent is None or parent.target_type != target_type or parent.target_id != target_id:
+        raise InvalidInput(missing, {"parent_id": [missing]})
+    if parent.is_deleted or parent.is_hidden:
+        message = _("This comment is no longer visible: you cannot reply to it.")
+        raise InvalidInput(message, {"parent_id": [message]})
+    if parent.depth >= MAX_DEPTH:
+        message = _("Replies go at most three levels deep: reply to the comment above this one instead.")
+        raise InvalidInput(message, {"parent_id": [message]})
+    return parent
+
+
+def edit_refusal(user, comment: Comment) -> str | None:
+    """Why `user` may not edit `comment`, or None when they may."""
+    if permissions.can_edit_comment(user, comment):
+        return None
+    if comment.author_id != getattr(user, "id", None):
+        return _("Only its author can edit a comment.")
+    if comment.is_deleted:
+        return _("This comment was deleted and cannot be edited.")
+    if comment.is_hidden:
+        return _("This comment was hidden by moderation and cannot be edited.")
+    if user.is_blocked:
+        return _("Your account is blocked: you cannot edit comments.")
+    return _("Confirm your e-mail address before you edit a comment.")
+
+
+def edit_comment(user, comment: Comment, *, body: str) -> Comment:
+    """Change the body; the earlier body is kept in comment_edits."""
+    refusal = edit_refusal(user, comment)
+    if refusal:
+        raise PermissionDenied(refusal)
+    body = (body or "").strip()
+    _raise_if({"body": _body_problems(body)})
+    if body == comment.body:
+        return comment  # saving without changing is not an edit
+    db.session.add(CommentEdit(comment_id=comment.id, body=comment.body))
+    comment.body = body
+    comment.edited_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+def delete_comment(user, comment: Comment) -> Comment:
+    """Soft delete: a placeholder stays in the thread, replies stay, counts drop."""
+    if not permissions.can_delete_comment(user, comment):
+        if comment.is_deleted:
+            raise PermissionDenied(_("This comment has already been deleted."))
+        raise PermissionDenied(_("Only its author can delete a comment."))
+    comment.deleted_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+# --- reading ------------------------------------------------------------------------
+
+def _thread_filter(target_type: str, target_id: int, paragraph: int | None):
+    conditions = [Comment.target_type == target_type, Comment.target_id == target_id]
+    if paragraph is not None:
+        conditions.append(Comment.paragraph == paragraph)
+    return and_(*conditions)
+
+
+def thread_page(target, viewer, *, page: int = 1, paragraph: int | None = None,
+                per_page: int = ROOTS_PER_PAGE) -> ThreadPage:
+    """One page of a thread: `per_page` root comments, oldest first, with all their replies.
+
+    Three queries whatever the size of the thread (count, roots, replies), and one more
+    for the visible count when the target keeps no `comments_count`. `paragraph=None`
+    shows every comment of the target; a number shows only that paragraph's.
+    """
+    target_type = target_type_of(target)
+    where = _thread_filter(target_type, target.id, paragraph)
+    page = max(1, page or 1)
+    total_roots = db.session.scalar(
+        select(func.count(Comment.id)).where(where, Comment.parent_id.is_(None))) or 0
+    roots = db.session.scalars(
+        select(Comment).where(where, Comment.parent_id.is_(None))
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    replies = []
+    if roots:
+        replies = db.session.scalars(
+            select(Comment).where(Comment.root_id.in_([root.id for root in roots]))
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at, Comment.id)
+        ).all()
+    visible = _visible_count(target, target_type, paragraph)
+    refusal = comment_refusal(viewer, target)
+    see_hidden = permissions.can_see_hidden(viewer)
+    items = _tree(roots, replies, viewer, can_comment=refusal is None, see_hidden=see_hidden)
+    return ThreadPage(
+        target_type=target_type, target_id=target.id, target_url=target_for(target).url(target),
+        paragraph=paragraph, items=items, page=page, per_page=per_page, total_roots=total_roots,
+        visible_count=visible, can_comment=refusal is None, refusal=refusal,
+        can_see_hidden=see_hidden,
+    )
+
+
+def _visible_count(target, target_type: str, paragraph: int | None) -> int:
+    if paragraph is not None:
+        counts = visible_comment_counts(target_type, [target.id], by_paragraph=True)
+        return counts.get((target.id, paragraph), 0)
+    if "comments_count" in type(target).__table__.c:
+        return target.comments_count or 0
+    return visible_comment_counts(target_type, [target.id])[target.id]
+
+
+def _tree(roots, replies, viewer, *, can_comment: bool, see_hidden: bool) -> list[CommentView]:
+    def view(comment: Comment) -> CommentView:
+        return CommentView(
+            comment=comment, replies=[],
+            show_body=not comment.is_deleted and (not comment.is_hidden or see_hidden),
+            can_edit=permissions.can_edit_comment(viewer, comment),
+            can_delete=permissions.can_delete_comment(viewer, comment),
+            can_reply=can_comment and comment.depth < MAX_DEPTH and comment.is_visible,
+        )
+
+    views = {comment.id: view(comment) for comment in [*roots, *replies]}
+    for reply in replies:
+        parent = views.get(reply.parent_id)
+        if parent is not None:
+            parent.replies.append(views[reply.id])
+    return [views[root.id] for root in roots]
+
+
+def comment_page(comment: Comment, per_page: int = ROOTS_PER_PAGE) -> int:
+    """The thread page (of the whole target) that shows this comment."""
+    root = db.session.get(Comment, comment.root_id) if comment.root_id else comment
+    earlier = db.session.scalar(
+        select(func.count(Comment.id)).where(
+            _thread_filter(root.target_type, root.target_id, None),
+            Comment.parent_id.is_(None),
+            or_(Comment.created_at < root.created_at,
+                and_(Comment.created_at == root.created_at, Comment.id < root.id)),
+        )
+    ) or 0
+    return earlier // per_page + 1
+
+
+def comment_url(comment: Comment) -> str:
+    """Where a comment shows: its target's page, at the right thread page, at the comment."""
+    from consult.comments.targets import get_target, load_target
+
+    target = get_target(comment.target_type)
+    obj = load_target(comment.target_type, comment.target_id)
+    return thread_url(target.url(obj), comment_page(comment), comment.id)
+
+
+def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False) -> dict:
+    """Counts of visible comments (neither hidden nor deleted), in one query.
+
+    `{target_id: count}` with every id present, or with `by_paragraph`
+    `{(target_id, paragraph): count}` for the paragraphs that have comments.
+    """
+    ids = list(ids)
+    if not ids:
+        return {}
+    visible = and_(Comment.target_type == target_type, Comment.target_id.in_(ids),
+                   Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+    if by_paragraph:
+        rows = db.session.execute(
+            select(Comment.target_id, Comment.paragraph, func.count(Comment.id))
+            .where(visible, Comment.paragraph.is_not(None))
+            .group_by(Comment.target_id, Comment.paragraph)
+        ).all()
+        return {(target_id, paragraph): count for target_id, paragraph, count in rows}
+    rows = db.session.execute(
+        select(Comment.target_id, func.count(Comment.id)).where(visible).group_by(Comment.target_id)
+    ).all()
+    counts = dict.fromkeys(ids, 0)
+    counts.update({target_id: count for target_id, count in rows})
+    return counts
+
+
+def get_comment(comment_id: int) -> Comment | None:
+    return db.session.get(Comment, comment_id)

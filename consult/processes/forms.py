@@ -1,0 +1,52 @@
+"""Process forms. The rules live in consult.processes.services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from consult.processes.models import PHASES
+
+PHASE_LABELS = {
+    "information": _l("Information"),
+    "consultation": _l("Consultation"),
+    "co-drafting": _l("Co-drafting"),
+    "voting": _l("Voting"),
+    "closed": _l("Closed"),
+}
+PHASE_DESCRIPTIONS = {
+    "information": _l("The office presents the topic and the documents."),
+    "consultation": _l("Everyone reads, comments and proposes."),
+    "co-drafting": _l("Partners and participants write the texts together."),
+    "voting": _l("Participants vote on the proposals."),
+    "closed": _l("The office reports back on the results."),
+}
+
+REQUIRED = DataRequired(message=_l("This field is required."))
+BAD_DATE = _l("Enter a date as YYYY-MM-DD.")
+
+
+class IsoDateField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(BAD_DATE)) from None
+
+
+class ProcessForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[REQUIRED, Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=20000)],
+                            description=_l("Markdown is allowed."))
+    starts_on = IsoDateField(_l("Start date (optional)"), validators=[Optional()],
+                             description=_l("As YYYY-MM-DD."))
+    ends_on = IsoDateField(_l("End date (optional)"), validators=[Optional()],
+                           description=_l("As YYYY-MM-DD; not before the start date."))
+
+
+class NewProcessForm(ProcessForm):
+    phase = SelectField(_l("Phase"), choices=[(p, PHASE_LABELS[p]) for p in PHASES],
+                        default="information")
+
+
+class PhaseForm(FlaskForm):
+    phase = SelectField(_l("Phase"), choices=[(p, PHASE_LABELS[p]) for p in PHASES])

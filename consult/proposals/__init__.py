@@ -1,0 +1,24 @@
+"""Proposals: published by the office, voted and discussed by participants."""
+from flask import Blueprint, url_for
+
+bp = Blueprint("proposals", __name__)
+
+from consult.proposals import views  # noqa: E402  (routes attach to bp)
+from consult.comments.targets import register_target  # noqa: E402
+from consult.proposals.forms import STATUS_LABELS, THEME_LABELS  # noqa: E402
+from consult.proposals.models import Proposal  # noqa: E402
+from consult.proposals.services import comments_allowed  # noqa: E402
+from consult.votes.targets import register_votable  # noqa: E402
+
+bp.add_app_template_global(STATUS_LABELS, "proposal_status_labels")
+bp.add_app_template_global(THEME_LABELS, "theme_labels")
+
+register_target(
+    "proposal",
+    model=Proposal,
+    url=lambda proposal: url_for("proposals.detail", proposal_id=proposal.id),
+    can_comment=comments_allowed,
+    render=views.render_detail,
+    title=lambda proposal: proposal.title,
+)
+register_votable("proposal", model=Proposal)

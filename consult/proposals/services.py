@@ -1,0 +1,195 @@
+"""Proposal rules: publish, edit, status, official answer, voting; the filtered list.
+
+Votes and comments on proposals go through consult.votes and consult.comments.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from consult import permissions
+from consult.audit.services import record
+from consult.database import utcnow
+from consult.errors import InvalidInput, PermissionDenied
+from consult.extensions import db
+from consult.processes.models import Process
+from consult.proposals.models import STATUSES, THEMES, Proposal
+
+PER_PAGE = 20
+SORTS = ("newest", "most_voted", "most_commented")
+MAX_BODY = 50000
+MAX_ANSWER = 20000
+
+
+def _raise_if(fields: dict[str, list[str]]) -> None:
+    fields = {name: problems for name, problems in fields.items() if problems}
+    if fields:
+        raise InvalidInput(_("Please correct the errors below."), fields)
+
+
+def _title_problems(title: str) -> list[str]:
+    if len(title) < 3:
+        return [_("Enter a title of at least 3 characters.")]
+    if len(title) > 200:
+        return [_("Use at most 200 characters.")]
+    return []
+
+
+def _body_problems(body: str) -> list[str]:
+    if not body:
+        return [_("Describe the proposal.")]
+    if len(body) > MAX_BODY:
+        return [_("Use at most 50,000 characters.")]
+    return []
+
+
+def _theme_problems(theme: str) -> list[str]:
+    return [] if theme in THEMES else [_("Choose one of the themes offered.")]
+
+
+def _require_publisher(actor) -> None:
+    if not permissions.can_publish_proposal(actor):
+        raise PermissionDenied(_("Only the office's staff can manage proposals."))
+
+
+# --- writing ------------------------------------------------------------------------
+
+def publish_proposal(actor, process: Process, *, title: str, body: str, theme: str = "other",
+                     is_demo: bool = False) -> Proposal:
+    _require_publisher(actor)
+    if process.phase == "closed":
+        raise InvalidInput(_("This process is closed: it takes no new proposals."),
+                           {"process_id": [_("This process is closed: it takes no new proposals.")]})
+    title, body = (title or "").strip(), (body or "").strip()
+    _raise_if({"title": _title_problems(title), "body": _body_problems(body),
+               "theme": _theme_problems(theme)})
+    proposal = Proposal(process_id=process.id, title=title, body=body, theme=theme,
+                        status="published", author_id=actor.id, is_demo=is_demo)
+    db.session.add(proposal)
+    db.session.flush()
+    record(actor, "proposal.published", proposal, reason=title)
+    return proposal
+
+
+def edit_proposal(actor, proposal: Proposal, *, title: str, body: str, theme: str) -> Proposal:
+    _require_publisher(actor)
+    title, body = (title or "").strip(), (body or "").strip()
+    _raise_if({"title": _title_problems(title), "body": _body_problems(body),
+               "theme": _theme_problems(theme)})
+    if (title, body, theme) != (proposal.title, proposal.body, proposal.theme):
+        proposal.title, proposal.body, proposal.theme = title, body, theme
+        proposal.updated_at = utcnow()
+        record(actor, "proposal.edited", proposal, reason=title)
+    db.session.flush()
+    return proposal
+
+
+def set_status(actor, proposal: Proposal, status: str) -> Proposal:
+    """Move the proposal through its states; a withdrawn proposal stops taking votes."""
+    _require_publisher(actor)
+    _raise_if({"status": [] if status in STATUSES else [_("Choose one of the states offered.")]})
+    if status == proposal.status:
+        return proposal
+    record(actor, "proposal.status_changed", proposal, reason=f"{proposal.status} → {status}")
+    proposal.status = status
+    proposal.updated_at = utcnow()
+    if status == "withdrawn" and proposal.voting_open:
+        set_voting(actor, proposal, False)
+    db.session.flush()
+    return proposal
+
+
+def answer_proposal(actor, proposal: Proposal, answer: str) -> Proposal:
+    """Publish (or correct) the office's official answer."""
+    if not permissions.can_answer(actor, proposal):
+        raise PermissionDenied(_("Only the office's staff can answer proposals."))
+    answer = (answer or "").strip()
+    _raise_if({"answer": [_("Write the answer before publishing it.")] if not answer else
+               [_("Use at most 20,000 characters.")] if len(answer) > MAX_ANSWER else []})
+    if answer == proposal.answer:
+        return proposal
+    record(actor, "proposal.answered", proposal,
+           reason=_("answer corrected") if proposal.answer else _("answer published"))
+    proposal.answer = answer
+    proposal.answered_at = utcnow()
+    proposal.answered_by_id = actor.id
+    db.session.flush()
+    return proposal
+
+
+def set_voting(actor, proposal: Proposal, open_: bool) -> Proposal:
+    _require_publisher(actor)
+    open_ = bool(open_)
+    if open_ and proposal.status == "withdrawn":
+        raise InvalidInput(_("A withdrawn proposal cannot be put to the vote."),
+                           {"voting_open": [_("A withdrawn proposal cannot be put to the vote.")]})
+    if open_ == proposal.voting_open:
+        return proposal
+    record(actor, "proposal.voting_opened" if open_ else "proposal.voting_closed", proposal)
+    proposal.voting_open = open_
+    db.session.flush()
+    return proposal
+
+
+def update_proposal(actor, proposal: Proposal, changes: dict) -> Proposal:
+    """Apply any of title, body, theme, status, answer, voting_open (the API's PATCH)."""
+    _require_publisher(actor)
+    if {"title", "body", "theme"} & changes.keys():
+        edit_proposal(actor, proposal, title=changes.get("title", proposal.title),
+                      body=changes.get("body", proposal.body),
+                      theme=changes.get("theme", proposal.theme))
+    if "status" in changes:
+        set_status(actor, proposal, changes["status"])
+    if "answer" in changes:
+        answer_proposal(actor, proposal, changes["answer"])
+    if "voting_open" in changes:
+        set_voting(actor, proposal, changes["voting_open"])
+    return proposal
+
+
+# --- reading ------------------------------------------------------------------------
+
+def check_filters(*, status: str | None = None, theme: str | None = None,
+                  sort: str | None = None) -> None:
+    _raise_if({
+        "status": [] if not status or status in STATUSES else [_("Choose one of the states offered.")],
+        "theme": [] if not theme or theme in THEMES else [_("Choose one of the themes offered.")],
+        "sort": [] if not sort or sort in SORTS else [_("Choose one of the orders offered.")],
+    })
+
+
+def list_query(*, process_id: int | None = None, status: str | None = None,
+               theme: str | None = None, sort: str = "newest"):
+    """The select() of the proposal list: filtered and sorted in SQL."""
+    check_filters(status=status, theme=theme, sort=sort)
+    query = select(Proposal).options(joinedload(Proposal.process))
+    if process_id:
+        query = query.where(Proposal.process_id == process_id)
+    if status:
+        query = query.where(Proposal.status == status)
+    if theme:
+        query = query.where(Proposal.theme == theme)
+    order = {
+        "most_voted": (Proposal.votes_count.desc(), Proposal.id.desc()),
+        "most_commented": (Proposal.comments_count.desc(), Proposal.id.desc()),
+    }.get(sort or "newest", (Proposal.created_at.desc(), Proposal.id.desc()))
+    return query.order_by(*order)
+
+
+def list_proposals(*, process_id: int | None = None, status: str | None = None,
+                   theme: str | None = None, sort: str = "newest", page: int = 1,
+                   per_page: int = PER_PAGE):
+    """A page of proposals (Flask-SQLAlchemy Pagination): two queries, any data size."""
+    query = list_query(process_id=process_id, status=status, theme=theme, sort=sort)
+    return db.paginate(query, page=max(page or 1, 1), per_page=per_page, error_out=False,
+                       max_per_page=100)
+
+
+def get_proposal(proposal_id: int) -> Proposal | None:
+    return db.session.get(Proposal, proposal_id, options=[joinedload(Proposal.process)])
+
+
+def comments_allowed(user, proposal: Proposal) -> bool:
+    """The proposal's own rule for its thread: open unless withdrawn or its process closed."""
+    return proposal.status != "withdrawn" and proposal.process.phase != "closed"

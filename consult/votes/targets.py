@@ -1,0 +1,72 @@
+"""The content types that can be voted on.
+
+A votable model has a `voting_open: bool` attribute and registers once, at import:
+
+    register_votable("amendment", model=Amendment)
+
+If the model has an integer column `votes_count`, it is kept exact by the vote
+services in the same transaction as the vote. `url` and `render` default to the
+type's comment-target registration (consult.comments.targets): after a vote the
+voter goes back to `url(obj)`; a refused vote re-renders `render(obj, vote_error=...)`
+when given, else the message is flashed on the target's page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import abort
+
+from consult.comments import targets as comment_targets
+from consult.database import get_or_404
+
+
+@dataclass(frozen=True)
+class Votable:
+    type: str
+    model: type
+    url: Callable[[Any], str] | None = None
+    render: Callable[..., Any] | None = None
+
+    def url_for(self, obj: Any) -> str:
+        if self.url is not None:
+            return self.url(obj)
+        return comment_targets.get_target(self.type).url(obj)
+
+    def renderer(self) -> Callable[..., Any] | None:
+        if self.render is not None:
+            return self.render
+        target = comment_targets.get_target(self.type)
+        return target.render if target is not None else None
+
+    @property
+    def has_counter(self) -> bool:
+        return "votes_count" in self.model.__table__.c
+
+
+_votables: dict[str, Votable] = {}
+
+
+def register_votable(target_type: str, *, model: type, url: Callable[[Any], str] | None = None,
+                     render: Callable[..., Any] | None = None) -> Votable:
+    votable = Votable(target_type, model, url, render)
+    _votables[target_type] = votable
+    return votable
+
+
+def get_votable(target_type: str) -> Votable | None:
+    return _votables.get(target_type)
+
+
+def votable_for(obj: Any) -> Votable:
+    for votable in _votables.values():
+        if isinstance(obj, votable.model):
+            return votable
+    raise LookupError(f"{type(obj).__name__} is not registered as votable")
+
+
+def load_votable(target_type: str, target_id: int) -> Any:
+    votable = _votables.get(target_type)
+    if votable is None:
+        abort(404)
+    return get_or_404(votable.model, target_id)
