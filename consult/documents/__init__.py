@@ -10,6 +10,8 @@ bp = Blueprint("documents", __name__)
 
 from consult.documents import views  # noqa: E402  (routes attach to bp)
 
+bp.add_app_template_global(views.process_documents, "process_documents")
+
 register_target(
     "section", model=Section,
     url=lambda section: url_for("documents.section", section_id=section.id),

@@ -58,6 +58,11 @@ def _page_arg() -> int:
 
 # --- documents ------------------------------------------------------------------------
 
+def process_documents(process) -> list[Document]:
+    """The documents of a process the current account may read (for the process page)."""
+    return services.visible_documents(current_user, process)
+
+
 @bp.route("/documents")
 def index():
     documents = services.documents_page(current_user, page=_page_arg())

@@ -419,3 +419,12 @@ def test_pages_run_the_same_queries_at_10_and_200_revisions_and_comments(
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_process_page_links_its_published_documents_and_drafts(client, process, staff):
+    published = make_document(process, staff=staff, title="Documento pubblico")
+    make_document(process, staff=staff, title="Bozza interna", published=False)
+    html = page(client.get(f"/processes/{process.slug}"))
+    assert f'href="/documents/{published.id}"' in html and "Documento pubblico" in html
+    assert "Bozza interna" not in html
+    assert f'href="/processes/{process.slug}/drafts"' in html
