@@ -146,6 +146,23 @@ def can_follow(user) -> bool:
             and user.is_confirmed)
 
 
+# --- action plans and the report back (issue 5) ---------------------------------------------
+
+def can_manage_plans(user) -> bool:
+    """Create and edit action plans, their milestones and their timeline: staff, not moderators."""
+    return can_publish(user)
+
+
+def can_publish_report(user) -> bool:
+    """Write and publish a process's report back (restituzione): staff."""
+    return can_publish(user)
+
+
+def can_see_report(user, report) -> bool:
+    """A published report is public; a draft is seen by staff only."""
+    return report.published_at is not None or can_publish_report(user)
+
+
 # --- the programmatic document, amendments and collaborative drafts (issue 4) -----------------
 
 def can_manage_document(user, document=None) -> bool:
