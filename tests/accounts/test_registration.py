@@ -203,3 +203,13 @@ def test_a_confirmed_user_asking_for_a_link_gets_none(participant, login_as, out
     client = login_as(participant)
     assert client.post("/account/confirm").status_code == 302
     assert outbox == []
+
+
+def test_errors_are_announced_once_and_summarised_with_links(client):
+    response = client.post("/account/register", data=form(display_name="Q", accept_terms=None,
+                                                          password="short"))
+    page = check_page_structure(response.get_data(as_text=True))
+    assert page.html.count('role="alert"') == 1
+    assert page.error_summary_targets() == ["display_name", "password", "accept_terms"]
+    assert 'aria-describedby="password-help password-errors"' in page.html
+    assert 'aria-invalid="true"' in page.html
