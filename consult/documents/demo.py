@@ -5,8 +5,6 @@ The framework agreement section retells the smart-city page of the Comune di Lec
 the other sections are invented examples, marked demo like everything else here."""
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import select
 
 from consult.comments.services import post_comment
@@ -14,8 +12,7 @@ from consult.documents import services
 from consult.documents.models import Document
 from consult.extensions import db
 from consult.processes.models import Process
-
-log = logging.getLogger(__name__)
+from consult.processes.services import create_process
 
 STAFF = "staff@demo.lecce-partecipa.it"
 EDITOR = "ricerca@demo.lecce-partecipa.it"
@@ -85,23 +82,25 @@ SECTIONS = (
 )
 
 
-def _demo_process(context: dict) -> Process | None:
-    process = context.get("process")
-    if process is None and context.get("processes"):
-        processes = context["processes"]
-        process = next(iter(processes.values())) if isinstance(processes, dict) else processes[0]
+def _demo_process(staff) -> Process:
+    """The demo process loaded before this step (the one in co-drafting first); without
+    one, a process of our own so that the demo always shows the document."""
+    process = db.session.scalar(
+        select(Process).where(Process.is_demo.is_(True))
+        .order_by((Process.phase == "co-drafting").desc(), Process.id))
     if process is None:
-        process = db.session.scalar(select(Process).where(Process.is_demo.is_(True)).order_by(Process.id))
+        process = create_process(
+            staff, title="Lecce Smart City: il documento programmatico", phase="co-drafting",
+            summary="Il Comune e i partner dell'accordo quadro scrivono insieme il documento "
+                    "programmatico; cittadini, imprese e ricercatori lo commentano e propongono "
+                    "emendamenti.", is_demo=True)
     return process
 
 
-def load_demo(context: dict) -> Document | None:
-    process = _demo_process(context)
-    if process is None:
-        log.warning("no demo process: the demo programmatic document is not loaded")
-        return None
+def load_demo(context: dict) -> Document:
     accounts = context["accounts"]
     staff, editor = accounts[STAFF], accounts[EDITOR]
+    process = _demo_process(staff)
     body = "\n\n".join(f"## {heading}\n\n{text}" for heading, text in SECTIONS)
     document = services.create_document(staff, process, title=TITLE, body_markdown=body, is_demo=True)
     sections = {section.heading: section for section in services.document_sections(document)}
