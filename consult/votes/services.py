@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
-from consult.errors import InvalidInput, PermissionDenied
+from consult.database import utcnow
+from consult.errors import Conflict, InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote
 from consult.votes.targets import Votable, votable_for
@@ -85,15 +86,22 @@ def cast_vote(user, target, choice: str) -> Tally:
     return tally(target)
 
 
-def _find(target_type: str, target_id: int, user_id: int) -> Vote | None:
-    return db.session.scalar(select(Vote).where(
-        Vote.target_type == target_type, Vote.target_id == target_id, Vote.user_id == user_id))
-
-
 def _insert_or_update(user, target_type: str, target_id: int, choice: str) -> bool:
-    """Record the choice; True when a new vote row was made."""
-    existing = _find(target_type, target_id, user.id)
-    if existing is None:
+    """Record the choice; True when a new vote row was made.
+
+    Update first; with no row to update, insert inside a savepoint. Racing writers of
+    the same account either hit the unique constraint (then the row exists: update
+    it) or find their row withdrawn meanwhile (then insert again).
+    """
+    mine = (Vote.target_type == target_type, Vote.target_id == target_id, Vote.user_id == user.id)
+    for _attempt in range(5):
+        changed = db.session.execute(
+            update(Vote).where(*mine)
+            .values(choice=choice, category=user.category, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed:
+            return False
         try:
             with db.session.begin_nested():
                 db.session.add(Vote(target_type=target_type, target_id=target_id, user_id=user.id,
@@ -101,13 +109,8 @@ def _insert_or_update(user, target_type: str, target_id: int, choice: str) -> bo
                                     is_demo=bool(getattr(user, "is_demo", False))))
             return True
         except IntegrityError:
-            # A concurrent submission of the same account won the race: change its row.
-            existing = _find(target_type, target_id, user.id)
-            if existing is None:
-                raise
-    existing.choice = choice
-    existing.category = user.category
-    return False
+            continue
+    raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
 
 
 def withdraw_vote(user, target) -> Tally:

@@ -1,0 +1,1 @@
+from tests.proposals.fixtures import process, proposal  # noqa: F401
