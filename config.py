@@ -45,6 +45,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
+    # How many reverse proxies (nginx, a load balancer) stand in front of gunicorn.
+    CONSULT_TRUSTED_PROXIES = _int("CONSULT_TRUSTED_PROXIES", 0)
+
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"

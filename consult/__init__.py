@@ -55,11 +55,12 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _register_features(app)
 
     from consult.errors import register_error_handlers
-    from consult.security import register_security_headers
+    from consult.security import register_security_headers, trust_proxies
     from consult.templating import register_templating
 
     register_error_handlers(app)
     register_security_headers(app)
+    trust_proxies(app)
     register_templating(app)
     return app
 

@@ -1,5 +1,6 @@
 """Security headers on every response, and a guard against NUL bytes in input."""
 from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -37,3 +38,14 @@ def register_security_headers(app: Flask) -> None:
         if not app.debug and not app.testing:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, read the client's address, scheme and host from their headers.
+
+    Without it every visitor would share the proxy's address (and its rate limits) and
+    links in e-mail would say http://. Only trust as many proxies as really stand in front.
+    """
+    count = app.config.get("CONSULT_TRUSTED_PROXIES", 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -60,3 +60,27 @@ def test_the_limits_count_per_address(limited_app):
                           environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert response.status_code == 200
 
+
+
+def test_behind_a_trusted_proxy_limits_count_per_forwarded_address(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, CONSULT_TRUSTED_PROXIES=1)
+    client = app.test_client()
+
+    def attempt(address):
+        return client.post("/account/login", data={"email": "a@example.org", "password": "x"},
+                           headers={"X-Forwarded-For": address})
+
+    for _ in range(10):
+        assert attempt("198.51.100.1").status_code == 200
+    assert attempt("198.51.100.1").status_code == 429
+    assert attempt("198.51.100.2").status_code == 200
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(make_app):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    for n in range(10):
+        client.post("/account/login", data={"email": "a@example.org", "password": "x"},
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"})
+    response = client.post("/account/login", data={"email": "a@example.org", "password": "x"},
+                           headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.status_code == 429
