@@ -32,6 +32,20 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _without_null_defaults(schema: dict) -> None:
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
+class PatchBody(Body):
+    """A partial update: every field is optional, none may be null; the fields sent are
+    `model_fields_set`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True,
+                              json_schema_extra=_without_null_defaults)
+
+
 class Query(BaseModel):
     """Query-string parameters: text converted to the declared types, extras ignored."""
 

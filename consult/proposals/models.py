@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
@@ -14,6 +14,14 @@ from consult.processes.models import Process
 STATUSES = ("published", "evaluating", "accepted", "rejected", "implemented", "withdrawn")
 THEMES = ("mobility", "energy", "environment", "digital_services", "culture_tourism",
           "social_inclusion", "other")
+
+
+# The sections of the programmatic document a proposal comes from.
+proposal_sections = Table(
+    "proposal_sections", db.metadata,
+    Column("proposal_id", ForeignKey("proposals.id"), primary_key=True),
+    Column("section_id", ForeignKey("sections.id"), primary_key=True, index=True),
+)
 
 
 class Proposal(CreatedAtMixin, db.Model):
@@ -46,6 +54,8 @@ class Proposal(CreatedAtMixin, db.Model):
     process: Mapped[Process] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+    sections: Mapped[list["Section"]] = relationship(  # noqa: F821 (consult.documents)
+        secondary=proposal_sections, order_by="Section.id")
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.status}>"

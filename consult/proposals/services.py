@@ -56,7 +56,7 @@ def _require_publisher(actor) -> None:
 # --- writing ------------------------------------------------------------------------
 
 def publish_proposal(actor, process: Process, *, title: str, body: str, theme: str = "other",
-                     is_demo: bool = False) -> Proposal:
+                     section_ids=(), is_demo: bool = False) -> Proposal:
     _require_publisher(actor)
     if process.phase == "closed":
         raise InvalidInput(_("This process is closed: it takes no new proposals."),
@@ -64,11 +64,44 @@ def publish_proposal(actor, process: Process, *, title: str, body: str, theme: s
     title, body = (title or "").strip(), (body or "").strip()
     _raise_if({"title": _title_problems(title), "body": _body_problems(body),
                "theme": _theme_problems(theme)})
+    sections = _sections_of(process, section_ids)
     proposal = Proposal(process_id=process.id, title=title, body=body, theme=theme,
-                        status="published", author_id=actor.id, is_demo=is_demo)
+                        status="published", author_id=actor.id, is_demo=is_demo,
+                        sections=sections)
     db.session.add(proposal)
     db.session.flush()
     record(actor, "proposal.published", proposal, reason=title)
+    return proposal
+
+
+def _sections_of(process: Process, section_ids) -> list:
+    """The sections with these ids, all from documents of `process` (one query)."""
+    from consult.documents.models import Document, Section
+
+    ids = list(dict.fromkeys(section_ids or ()))
+    if not ids:
+        return []
+    problem = _("Choose sections of this process's documents.")
+    if not all(isinstance(i, int) and 0 < i < 2**31 for i in ids):
+        raise InvalidInput(problem, {"section_ids": [problem]})
+    sections = db.session.scalars(
+        select(Section).join(Document, Document.id == Section.document_id)
+        .where(Section.id.in_(ids), Document.process_id == process.id)).all()
+    if len(sections) != len(ids):
+        raise InvalidInput(problem, {"section_ids": [problem]})
+    by_id = {section.id: section for section in sections}
+    return [by_id[i] for i in ids]
+
+
+def set_sections(actor, proposal: Proposal, section_ids) -> Proposal:
+    """Link the proposal to the sections it comes from (replacing the earlier links)."""
+    _require_publisher(actor)
+    sections = _sections_of(proposal.process, section_ids)
+    if {s.id for s in sections} != {s.id for s in proposal.sections}:
+        proposal.sections = sections
+        record(actor, "proposal.sections_changed", proposal,
+               reason=", ".join(str(s.id) for s in sections))
+    db.session.flush()
     return proposal
 
 
@@ -133,7 +166,7 @@ def set_voting(actor, proposal: Proposal, open_: bool) -> Proposal:
 
 
 def update_proposal(actor, proposal: Proposal, changes: dict) -> Proposal:
-    """Apply any of title, body, theme, status, answer, voting_open (the API's PATCH)."""
+    """Apply any of title, body, theme, status, answer, voting_open, section_ids (the API's PATCH)."""
     _require_publisher(actor)
     if {"title", "body", "theme"} & changes.keys():
         edit_proposal(actor, proposal, title=changes.get("title", proposal.title),
@@ -145,6 +178,8 @@ def update_proposal(actor, proposal: Proposal, changes: dict) -> Proposal:
         answer_proposal(actor, proposal, changes["answer"])
     if "voting_open" in changes:
         set_voting(actor, proposal, changes["voting_open"])
+    if "section_ids" in changes:
+        set_sections(actor, proposal, changes["section_ids"])
     return proposal
 
 

@@ -1,0 +1,171 @@
+"""Proposals and votes through the API."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.votes.models import Vote
+from tests.api.conftest import error_code
+from tests.documents.factories import first_section, make_document
+from tests.factories import make_user
+from tests.proposals.factories import bulk_votes, make_process, make_proposal, make_voters
+
+CATEGORIES = {"citizen", "business", "academia", "institution", "association"}
+
+
+def test_staff_publish_a_proposal_linked_to_sections(api_as, staff):
+    process = make_process()
+    section = first_section(make_document(process))
+    response = api_as(staff).post("/proposals", json={
+        "process_id": process.id, "title": "Piste ciclabili", "body": "Dalla stazione.",
+        "section_ids": [section.id]})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert set(body) >= {"id", "process_id", "title", "body", "status", "answer", "section_ids",
+                         "voting_open", "comments_count", "votes", "my_vote"}
+    assert body["status"] == "published" and body["section_ids"] == [section.id]
+    assert body["votes"]["total"] == 0 and set(body["votes"]["by_category"]) == CATEGORIES
+
+
+def test_sections_of_another_process_are_refused(api_as, staff):
+    section = first_section(make_document(make_process()))
+    response = api_as(staff).post("/proposals", json={
+        "process_id": make_process().id, "title": "Piste", "body": "Testo.",
+        "section_ids": [section.id]})
+    assert response.status_code == 422
+    assert "section_ids" in response.get_json()["error"]["fields"]
+
+
+def test_unknown_process_is_a_field_error(api_as, staff):
+    response = api_as(staff).post("/proposals", json={"process_id": 999, "title": "Piste",
+                                                      "body": "Testo."})
+    assert response.status_code == 422
+    assert "process_id" in response.get_json()["error"]["fields"]
+
+
+def test_participants_cannot_publish(api_as, participant):
+    response = api_as(participant).post("/proposals", json={
+        "process_id": make_process().id, "title": "Piste", "body": "Testo."})
+    assert response.status_code == 403
+
+
+def test_list_filters_and_sorts(api):
+    process, other = make_process(), make_process()
+    quiet = make_proposal(process, title="Quiet")
+    popular = make_proposal(process, title="Popular")
+    make_proposal(other, title="Elsewhere", status="accepted")
+    bulk_votes(popular, make_voters(3))
+    body = api.get(f"/proposals?process_id={process.id}&sort=most_voted").get_json()
+    assert [p["title"] for p in body["items"]] == ["Popular", "Quiet"] and body["total"] == 2
+    assert api.get("/proposals?status=accepted").get_json()["total"] == 1
+    newest = api.get("/proposals").get_json()["items"]
+    assert newest[0]["title"] == "Elsewhere" and quiet.id in [p["id"] for p in newest]
+
+
+def test_list_full_text_search(api):
+    make_proposal(title="Piste ciclabili in centro", body="Biciclette per tutti.")
+    make_proposal(title="Pannelli solari", body="Energia dalle scuole.")
+    body = api.get("/proposals?q=ciclabile").get_json()
+    assert [p["title"] for p in body["items"]] == ["Piste ciclabili in centro"]
+
+
+def test_bad_filters_are_validation_errors(api):
+    for query in ("status=maybe", "sort=random", "process_id=abc", "per_page=0"):
+        response = api.get(f"/proposals?{query}")
+        assert response.status_code == 422, query
+        assert error_code(response) == "validation_error"
+
+
+def test_list_runs_a_fixed_number_of_queries(api, count_queries):
+    process = make_process()
+    section = first_section(make_document(process))
+    kept = [make_proposal(process, commit=False, sections=[section]) for _n in range(2)]
+    db.session.commit()
+    with count_queries() as few:
+        api.get("/proposals")
+    kept += [make_proposal(process, commit=False, sections=[section]) for _n in range(25)]
+    db.session.commit()
+    with count_queries() as many:
+        assert api.get("/proposals").get_json()["total"] == 27
+    assert few.count == many.count
+
+
+def test_detail_has_votes_by_category_and_null_my_vote_for_anonymous(api):
+    proposal = make_proposal()
+    bulk_votes(proposal, make_voters(5))
+    body = api.get(f"/proposals/{proposal.id}").get_json()
+    assert body["votes"]["total"] == 5 and body["my_vote"] is None
+    assert set(body["votes"]["by_category"]) == CATEGORIES
+    assert all(set(c) == {"favor", "against", "abstain"}
+               for c in body["votes"]["by_category"].values())
+
+
+def test_staff_patch_any_field(api_as, staff):
+    proposal = make_proposal(voting_open=False)
+    response = api_as(staff).patch(f"/proposals/{proposal.id}", json={
+        "status": "evaluating", "answer": "Lo valutiamo.", "voting_open": True})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["status"], body["answer"], body["voting_open"]) == (
+        "evaluating", "Lo valutiamo.", True)
+    assert body["title"] == proposal.title
+
+
+def test_patch_refuses_null_and_unknown_fields(api_as, staff):
+    proposal = make_proposal()
+    client = api_as(staff)
+    assert client.patch(f"/proposals/{proposal.id}", json={"title": None}).status_code == 422
+    assert client.patch(f"/proposals/{proposal.id}", json={"votes": 3}).status_code == 422
+
+
+def test_participants_cannot_patch(api_as, participant):
+    proposal = make_proposal()
+    response = api_as(participant).patch(f"/proposals/{proposal.id}", json={"status": "accepted"})
+    assert response.status_code == 403
+
+
+def test_voting_again_changes_the_choice(api_as, participant):
+    proposal = make_proposal()
+    client = api_as(participant)
+    first = client.put(f"/proposals/{proposal.id}/vote", json={"choice": "favor"})
+    assert first.status_code == 200
+    assert first.get_json()["my_vote"] == "favor" and first.get_json()["votes"]["favor"] == 1
+    second = client.put(f"/proposals/{proposal.id}/vote", json={"choice": "against"})
+    body = second.get_json()
+    assert body["votes"]["total"] == 1 and body["votes"]["against"] == 1
+    assert body["votes"]["by_category"]["citizen"]["against"] == 1
+    assert client.get(f"/proposals/{proposal.id}").get_json()["my_vote"] == "against"
+
+
+def test_withdrawing_a_vote_answers_204_even_without_one(api_as, participant):
+    proposal = make_proposal()
+    client = api_as(participant)
+    assert client.delete(f"/proposals/{proposal.id}/vote").status_code == 204
+    client.put(f"/proposals/{proposal.id}/vote", json={"choice": "abstain"})
+    assert client.delete(f"/proposals/{proposal.id}/vote").status_code == 204
+    assert db.session.scalars(select(Vote)).all() == []
+
+
+def test_voting_closed_is_403(api_as, participant):
+    proposal = make_proposal(voting_open=False)
+    response = api_as(participant).put(f"/proposals/{proposal.id}/vote", json={"choice": "favor"})
+    assert response.status_code == 403 and error_code(response) == "forbidden"
+
+
+def test_blocked_account_cannot_vote(api_as):
+    proposal = make_proposal()
+    response = api_as(make_user(blocked=True)).put(f"/proposals/{proposal.id}/vote",
+                                                   json={"choice": "favor"})
+    assert response.status_code == 403
+
+
+def test_anonymous_vote_is_401_and_bad_choice_422(api, api_as, participant):
+    proposal = make_proposal()
+    assert api.put(f"/proposals/{proposal.id}/vote", json={"choice": "favor"}).status_code == 401
+    response = api_as(participant).put(f"/proposals/{proposal.id}/vote", json={"choice": "yes"})
+    assert response.status_code == 422 and "choice" in response.get_json()["error"]["fields"]
+
+
+def test_vote_on_unknown_proposal_is_404(api_as, participant):
+    response = api_as(participant).put("/proposals/4242/vote", json={"choice": "favor"})
+    assert response.status_code == 404
