@@ -9,6 +9,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from consult.extensions import db
@@ -104,8 +105,10 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             response = json_error(status, HTTP_CODES.get(status, "error"), _http_message(status))
         else:
-            response = (render_template("errors/error.html", status=status,
-                                        message=_http_message(status)), status)
+            message = _http_message(status)
+            if isinstance(error, CSRFError):  # most often a page left open across a logout
+                message = _("This form has expired. Go back, reload the page and send it again.")
+            response = (render_template("errors/error.html", status=status, message=message), status)
         body, code = response
         headers = {}
         if status == 429 and error.get_response().headers.get("Retry-After"):
