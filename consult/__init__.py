@@ -28,6 +28,9 @@ FEATURES = (
     "consult.api",
     "consult.documents",
     "consult.drafts",
+    "consult.plans",
+    "consult.dashboard",
+    "consult.reports",
 )
 
 

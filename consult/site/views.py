@@ -1,13 +1,16 @@
 """Home page, legal pages, language switch and the vendored front-end assets."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from consult import ROOT
-from consult.accounts.models import Organization, User
+from consult.accounts.models import Organization
+from consult.dashboard import services as dashboard
 from consult.extensions import db
 from consult.i18n import LANGUAGE_COOKIE
 from consult.site import bp
@@ -23,11 +26,9 @@ def home():
     partners = db.session.scalars(
         select(Organization).where(Organization.is_partner.is_(True)).order_by(Organization.name)
     ).all()
-    participants = db.session.scalar(
-        select(func.count(User.id)).where(User.deleted_at.is_(None), User.email_confirmed_at.is_not(None))
-    )
-    return render_template("site/home.html", profile=profile, partners=partners,
-                           participants=participants, locale=str(get_locale()))
+    stats = dashboard.city_stats()
+    return render_template("site/home.html", profile=profile, partners=partners, stats=stats,
+                           investment=Decimal(stats["investments_eur"]), locale=str(get_locale()))
 
 
 @bp.route("/privacy")
