@@ -11,6 +11,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult import permissions
@@ -87,20 +88,27 @@ def register(*, email: str, display_name: str, password: str, category: str,
         "category": _choice_problems(category, CATEGORIES),
         "accept_terms": [] if accept_terms else [_("You must accept the terms and the privacy notice.")],
     })
-    existing = find_user_by_email(email)
-    if existing is not None:
-        send_mail(email, _("Your Lecce Partecipa account"), _(
-            "Someone tried to register with this address, which already has an account. "
-            "If it was you, log in or reset your password: %(url)s",
-            url=url_for("accounts.forgot_password", _external=True)))
+    if find_user_by_email(email) is not None:
+        _send_already_registered(email)
         return None
     user = User(email=email, display_name=display_name.strip(), category=category,
                 password_hash=generate_password_hash(password), consent_at=utcnow(),
                 locale=_known_locale(locale), role="participant")
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two forms sent at once for the same address
+            db.session.add(user)
+    except IntegrityError:
+        _send_already_registered(email)
+        return None
     send_confirmation(user)
     return user
+
+
+def _send_already_registered(email: str) -> None:
+    send_mail(email, _("Your Lecce Partecipa account"), _(
+        "Someone tried to register with this address, which already has an account. "
+        "If it was you, log in or reset your password: %(url)s",
+        url=url_for("accounts.forgot_password", _external=True)))
 
 
 def _known_locale(locale: str | None) -> str | None:

@@ -213,3 +213,16 @@ def test_errors_are_announced_once_and_summarised_with_links(client):
     assert page.error_summary_targets() == ["display_name", "password", "accept_terms"]
     assert 'aria-describedby="password-help password-errors"' in page.html
     assert 'aria-invalid="true"' in page.html
+
+
+def test_a_registration_racing_another_for_the_same_address_gets_the_notice(app, client, outbox, monkeypatch):
+    from consult.accounts import services
+
+    # The other request inserts its row after this one looked the address up.
+    make_user(email="nuova@example.org")
+    monkeypatch.setattr(services, "find_user_by_email", lambda email: None)
+    response = client.post("/account/register", data=form())
+    assert response.status_code == 200
+    assert "Check your e-mail" in response.get_data(as_text=True)
+    assert users_count() == 1
+    assert "/account/password/forgot" in outbox[-1].body
