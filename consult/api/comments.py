@@ -92,7 +92,10 @@ def _visible_target(target_type: str) -> Callable[[Any, Any], bool]:
 
 
 def _load(target_type: str, target_id: int):
-    target = get_or_404(get_target(target_type).model, target_id)
+    registration = get_target(target_type)
+    if registration is None:
+        abort(404)
+    target = get_or_404(registration.model, target_id)
     if not _visible_target(target_type)(current_api_user(), target):
         abort(404)
     return target
@@ -151,9 +154,6 @@ _register_thread("/sections", "section", "section", "a section (or one of its pa
 
 def _comment(comment_id: int) -> Comment:
     comment = get_or_404(Comment, comment_id)
-    target = get_target(comment.target_type)
-    if target is None:
-        abort(404)
     _load(comment.target_type, comment.target_id)
     return comment
 

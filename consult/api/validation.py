@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema
 
 from consult.api.errors import BadRequest
 from consult.errors import InvalidInput
@@ -21,6 +21,21 @@ M = TypeVar("M", bound=BaseModel)
 
 # Ids are 32-bit integers in every table: larger values cannot name anything.
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+
+def _money(value: Any) -> str | int:
+    # Exact amounts only: a JSON float would already have lost cents.
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError('Give the amount as a string such as "1200.50", or as an integer.')
+    return value
+
+
+# Euros: a string with at most two decimals, or an integer; the service reads it exactly.
+Money = Annotated[Any, PlainValidator(_money), WithJsonSchema({
+    "anyOf": [{"type": "string"}, {"type": "integer"}],
+    "description": 'Euros: a string with at most two decimals ("15659005.00") or an integer.',
+    "examples": ["15659005.00"]})]
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
