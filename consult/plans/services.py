@@ -350,11 +350,11 @@ def plans_implementing(obj: Any) -> list[ActionPlan]:
         .where(column == obj.id).order_by(ActionPlan.title)))
 
 
-def plans_of_process(process_id: int) -> list[ActionPlan]:
+def plans_of_process(process_id: int, limit: int = 20) -> list[ActionPlan]:
+    """The first plans of a process by title, for its page (one query)."""
     return list(db.session.scalars(
         select(ActionPlan).where(ActionPlan.process_id == process_id)
-        .options(selectinload(ActionPlan.partners), selectinload(ActionPlan.proposals))
-        .order_by(ActionPlan.title)))
+        .order_by(ActionPlan.title).limit(limit)))
 
 
 def linkable_choices(process_id: int | None) -> dict[str, list[tuple[int, str]]]:

@@ -300,3 +300,33 @@ def test_plan_page_runs_the_same_number_of_queries_with_10_or_200_milestones(cli
     large = db.session.scalar(select(func.max(ActionPlan.id)))
     assert _queries(client, count_queries, f"/plans/{small}") == \
         _queries(client, count_queries, f"/plans/{large}")
+
+
+# --- links both ways --------------------------------------------------------------------------
+
+def test_proposal_and_section_pages_link_back_to_the_plans_implementing_them(client):
+    process = make_process()
+    proposal, section = make_proposal(process), make_section(process)
+    plan = make_plan(process, title="Cycle network", proposals=[proposal], sections=[section])
+    make_plan(process, title="Unlinked plan")
+    for url in (f"/proposals/{proposal.id}", f"/sections/{section.id}"):
+        html = client.get(url).text
+        assert "Action plans implementing this" in html, url
+        assert f'href="/plans/{plan.id}"' in html and "Unlinked plan" not in html, url
+
+
+def test_a_proposal_without_plans_shows_no_backlink_block(client):
+    proposal = make_proposal(make_process())
+    assert "Action plans implementing this" not in client.get(f"/proposals/{proposal.id}").text
+
+
+def test_process_page_lists_its_plans_and_offers_staff_the_report(client, login_as, staff):
+    process = make_process()
+    plan = make_plan(process, title="Cycle network")
+    html = client.get(f"/processes/{process.slug}").text
+    assert f'href="/plans/{plan.id}"' in html
+    assert "/report" not in html  # no published report yet
+    login_as(staff)
+    html = client.get(f"/processes/{process.slug}").text
+    assert f'href="/processes/{process.slug}/report"' in html
+    assert f'href="/plans/new?process_id={process.id}"' in html
