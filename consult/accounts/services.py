@@ -307,8 +307,12 @@ def create_organization(actor: User | None, *, name: str, kind: str, is_partner:
     organization = Organization(name=name, slug=slug, kind=kind, is_partner=bool(is_partner),
                                 description=description or "", website=website or None,
                                 is_demo=is_demo)
-    db.session.add(organization)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a double click sends the form twice
+            db.session.add(organization)
+    except IntegrityError:
+        raise Conflict(_("An organisation with this name already exists."),
+                       {"name": [_("An organisation with this name already exists.")]}) from None
     if actor is not None:
         record(actor, "organization.created", organization)
     return organization
@@ -332,8 +336,11 @@ def request_membership(user: User, organization: Organization, message: str = ""
         return existing
     membership = Membership(user_id=user.id, organization_id=organization.id,
                             message=message or "", status="pending", role="member")
-    db.session.add(membership)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a double click sends the form twice
+            db.session.add(membership)
+    except IntegrityError:
+        raise Conflict(_("You have already asked to join this organisation.")) from None
     return membership
 
 

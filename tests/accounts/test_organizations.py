@@ -175,3 +175,19 @@ def test_a_too_long_message_is_refused_and_kept(client, participant, login_as):
 def test_asking_to_join_an_unknown_organisation_answers_404(client, participant, login_as):
     login_as(participant)
     assert client.post("/organizations/99999999999999999999", data={"message": ""}).status_code == 404
+
+
+def test_a_request_sent_twice_at_once_is_stored_once(participant, monkeypatch):
+    from consult.accounts import services
+
+    organization = make_organization()
+    make_membership(participant, organization, status="pending")
+    # The first click's row is written after the second click looked for it.
+    real_scalar = db.session.scalar
+    monkeypatch.setattr(db.session, "scalar", lambda statement, *a, **k: None
+                        if "FROM memberships" in str(statement) else real_scalar(statement, *a, **k))
+    with pytest.raises(services.Conflict):
+        services.request_membership(participant, organization, "twice")
+    monkeypatch.undo()
+    db.session.rollback()
+    assert len(memberships_of(participant)) == 1
