@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -18,7 +19,8 @@ def create(app, **overrides):
     args = ["users", "create"]
     for option, value in options.items():
         args += [f"--{option}", value]
-    return app.test_cli_runner().invoke(args=args)
+    with force_locale("en"):  # messages as written in the code, whatever the default language
+        return app.test_cli_runner().invoke(args=args)
 
 
 def users_count() -> int:
