@@ -16,7 +16,7 @@ CONTEXT = 2
 # Beyond this length a changed line is shown as removed and added, not word by word:
 # comparing words costs time proportional to the product of their lengths.
 MAX_LINE_CHARS = 20_000
-_WORDS = re.compile(r"\s+|\S+\s*")
+_WORDS = re.compile(r"\s*\w+|\s*[^\w\s]+|\s+")
 
 
 @dataclass

@@ -14,9 +14,16 @@ def test_a_changed_word_is_shown_inside_its_line():
     diff = diff_texts("The bus runs every hour.", "The bus runs every ten minutes.")
     [row] = diff.rows
     assert row.kind == "changed"
-    assert parts_of(row) == [("equal", "The bus runs every "), ("removed", "hour."),
-                             ("added", "ten minutes.")]
+    assert parts_of(row) == [("equal", "The bus runs every"), ("removed", " hour"),
+                             ("added", " ten minutes"), ("equal", ".")]
     assert (diff.changed, diff.added, diff.removed) == (1, 0, 0)
+
+
+def test_punctuation_is_compared_apart_from_words():
+    diff = diff_texts("scenari climatici locali per orientare",
+                      "scenari climatici locali, aggiornati ogni anno, per orientare")
+    assert parts_of(diff.rows[0]) == [("equal", "scenari climatici locali"),
+                                      ("added", ", aggiornati ogni anno,"), ("equal", " per orientare")]
 
 
 def test_added_and_removed_paragraphs_are_whole_lines():

@@ -206,7 +206,7 @@ def test_compare_revisions_gives_a_word_level_diff(document, editor):
     comparison = services.compare_revisions(section, 1, 2)
     changed = [row for row in comparison.diff.rows if getattr(row, "kind", "") == "changed"]
     assert [(p.kind, p.text) for p in changed[0].parts if p.kind != "equal"] == [
-        ("removed", "ten "), ("added", "eight ")]
+        ("removed", " ten"), ("added", " eight")]
 
 
 def test_export_markdown_has_every_section_with_its_revision(document, editor):
