@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -120,6 +122,11 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
+def link_lifetime(setting: str) -> str:
+    """How long a mailed link lives, in words ("3 days"), from its CONSULT_*_MAX_AGE setting."""
+    return format_timedelta(timedelta(seconds=current_app.config[setting]), threshold=1)
+
+
 def confirmation_token(user: User) -> str:
     return _serializer(CONFIRM_SALT).dumps({"uid": user.id, "email": user.email})
 
@@ -128,8 +135,8 @@ def send_confirmation(user: User) -> None:
     link = url_for("accounts.confirm_email", token=confirmation_token(user), _external=True)
     send_mail(user.email, _("Confirm your e-mail for Lecce Partecipa"), _(
         "Hello %(name)s,\n\nconfirm your e-mail address by opening this link:\n%(link)s\n\n"
-        "The link is valid for three days. If you did not register, ignore this message.",
-        name=user.display_name, link=link))
+        "The link is valid for %(duration)s. If you did not register, ignore this message.",
+        name=user.display_name, link=link, duration=link_lifetime("CONSULT_CONFIRM_MAX_AGE")))
 
 
 def confirm_email(token: str) -> User:
@@ -175,8 +182,8 @@ def request_password_reset(email: str) -> None:
     link = url_for("accounts.reset_password", token=token, _external=True)
     send_mail(user.email, _("Reset your Lecce Partecipa password"), _(
         "Hello %(name)s,\n\nto choose a new password open this link:\n%(link)s\n\n"
-        "The link is valid for two hours. If you did not ask for it, ignore this message.",
-        name=user.display_name, link=link))
+        "The link is valid for %(duration)s. If you did not ask for it, ignore this message.",
+        name=user.display_name, link=link, duration=link_lifetime("CONSULT_RESET_MAX_AGE")))
 
 
 def user_for_reset_token(token: str) -> User:

@@ -43,7 +43,8 @@ def register():
             db.session.rollback()
             show_error(form, error)
         else:
-            return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data))
+            return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data),
+                                   duration=services.link_lifetime("CONSULT_CONFIRM_MAX_AGE"))
     return render_template("accounts/register.html", form=form)
 
 
@@ -108,7 +109,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        return render_template("accounts/check_email.html", email=form.email.data.strip(), reset=True)
+        return render_template("accounts/check_email.html", email=form.email.data.strip(), reset=True,
+                               duration=services.link_lifetime("CONSULT_RESET_MAX_AGE"))
     return render_template("accounts/forgot_password.html", form=form)
 
 

@@ -188,3 +188,9 @@ def test_change_password_to_a_weak_one_is_refused(client, participant, login_as)
 
 def test_change_password_needs_login(client):
     assert change(client, "x", "y").status_code == 302
+
+
+def test_page_and_mail_state_how_long_the_reset_link_lives(client, outbox, participant):
+    page = ask_reset(client, "participant@example.org").get_data(as_text=True)
+    assert "The link is valid for 2 hours." in page
+    assert "The link is valid for 2 hours." in outbox[-1].body

@@ -226,3 +226,10 @@ def test_a_registration_racing_another_for_the_same_address_gets_the_notice(app,
     assert "Check your e-mail" in response.get_data(as_text=True)
     assert users_count() == 1
     assert "/account/password/forgot" in outbox[-1].body
+
+
+def test_page_and_mail_state_how_long_the_link_lives(app, client, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "CONSULT_CONFIRM_MAX_AGE", 5 * 24 * 3600)
+    page = client.post("/account/register", data=form()).get_data(as_text=True)
+    assert "the link is valid for 5 days" in page
+    assert "The link is valid for 5 days." in outbox[-1].body
