@@ -175,3 +175,14 @@ def test_report_page_runs_a_fixed_number_of_queries(client, count_queries, close
         make_comment("proposal", proposals[0].id, voter, at=MARCH)
     make_plan(closed_process, proposals=proposals[:3])
     assert _queries(client, count_queries, url) == before
+
+
+def test_demo_publishes_the_report_of_each_closed_demo_process(app, staff):
+    from consult.reports import demo
+
+    closed, running = make_process(phase="closed"), make_process(phase="voting")
+    closed.is_demo = running.is_demo = True
+    db.session.commit()
+    reports = demo.load_demo({"accounts": {demo.STAFF: staff}})
+    assert [(r.process_id, r.is_demo, r.published_at is not None) for r in reports] == [
+        (closed.id, True, True)]
