@@ -18,6 +18,8 @@ from consult.site.models import CityProfile
 # in this order after the accounts and organisations exist.
 DEMO_STEPS: tuple[str, ...] = (
     "consult.documents.demo",
+    "consult.plans.demo",
+    "consult.reports.demo",
 )
 
 MISSION_IT = (
