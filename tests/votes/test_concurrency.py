@@ -1,6 +1,5 @@
 """Concurrent votes on PostgreSQL: never two rows for one account, counters always exact."""
 import random
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -11,39 +10,14 @@ from consult.proposals.models import Proposal
 from consult.votes import services
 from consult.votes.models import Vote
 from tests.proposals.factories import make_voters
+from tests.proposals.threads import THREADS, run_threads
 
-THREADS = 10
 
 
 @pytest.fixture(autouse=True)
 def _postgres_only(is_postgres):
     if not is_postgres:
         pytest.skip("SQLite serialises every writer: concurrency is tested on PostgreSQL")
-
-
-def _run_threads(app, work, count=THREADS):
-    """Run `work(index)` in `count` threads, each in its own app context and session,
-    released together by a barrier; return the exceptions they raised."""
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def run(index):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                work(index)
-            except BaseException as error:  # noqa: BLE001  (reported by the test)
-                errors.append(error)
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def _recount(proposal_id):
@@ -64,7 +38,7 @@ def test_double_submission_by_one_account_makes_one_vote(app, participant, propo
                            "favor" if index % 2 else "against")
         db.session.commit()
 
-    errors = _run_threads(app, vote)
+    errors = run_threads(app, vote)
     assert errors == []
     assert _recount(proposal_id) == (1, 1)
 
@@ -86,7 +60,7 @@ def test_many_voters_at_once_keep_the_counter_exact(app, proposal):
                     services.cast_vote(user, proposal, chooser.choice(["favor", "against", "abstain"]))
                 db.session.commit()
 
-    errors = _run_threads(app, vote)
+    errors = run_threads(app, vote)
     assert errors == []
     rows, counter = _recount(proposal_id)
     assert counter == rows
