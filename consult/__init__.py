@@ -31,6 +31,7 @@ FEATURES = (
     "consult.plans",
     "consult.dashboard",
     "consult.reports",
+    "consult.bench",
 )
 
 
