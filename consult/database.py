@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from flask import abort
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -39,6 +39,19 @@ class UTCDateTime(TypeDecorator):
 
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class HideableMixin:
+    """Content that moderation can hide (consult.moderation): hidden_reason is a report
+    reason, or "pending_review" after automatic hiding (then hidden_by_id is None)."""
+
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 def get_or_404(model: type[T], object_id: int) -> T:

@@ -14,3 +14,4 @@ from consult.plans.models import ActionPlan, Milestone, ProgressUpdate  # noqa: 
 from consult.reports.models import ProcessReport  # noqa: F401
 from consult.documents.models import Amendment, Document, Section, SectionRevision  # noqa: F401
 from consult.drafts.models import Draft, DraftCoauthor, DraftRevision, ProposalCredit  # noqa: F401
+from consult.moderation.models import Report  # noqa: F401

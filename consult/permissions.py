@@ -139,11 +139,41 @@ def can_see_hidden(user) -> bool:
     return is_moderator(user)
 
 
-def can_follow(user) -> bool:
-    """Follow items and be notified: a confirmed account that is not deleted. Blocked
-    accounts keep reading, so they may keep following too."""
-    return (getattr(user, "is_authenticated", False) and user.is_active
-            and user.is_confirmed)
+# --- moderation, audit log, accounts (issue 6) ---------------------------------------------
+
+def can_report(user, author_id: int | None = None) -> bool:
+    """Report a contribution: active participants, not about what they wrote themselves."""
+    return is_active_participant(user) and author_id != user.id
+
+
+def can_moderate_content(user, author_id: int | None) -> bool:
+    """Hide, restore or dismiss reports on one item: moderators, never on their own writing."""
+    return can_moderate(user) and author_id != user.id
+
+
+def can_block_user(actor, target) -> bool:
+    """Block or unblock an account: a moderator, on an account of a lower role, not their own."""
+    # The target's role, not its rank: a blocked account has no rank but keeps its role.
+    return (can_moderate(actor) and target.id != actor.id and target.deleted_at is None
+            and ROLE_RANK.get(target.role, 0) < _rank(actor))
+
+
+def can_see_content(user, obj) -> bool:
+    """The text of a comment, amendment or draft: hidden ones only for moderators and staff."""
+    return getattr(obj, "hidden_at", None) is None or can_see_hidden(user)
+
+
+def can_view_audit_log(user) -> bool:
+    return is_moderator(user)
+
+
+def can_export_audit_log(user) -> bool:
+    return is_admin(user)
+
+
+def can_manage_accounts(user) -> bool:
+    """The accounts list with search and filters."""
+    return is_admin(user)
 
 
 # --- action plans and the report back (issue 5) ---------------------------------------------
@@ -211,8 +241,9 @@ def can_start_draft(user, process=None) -> bool:
 
 
 def can_edit_draft(user, draft) -> bool:
-    """Its authors, while active, until the draft is submitted."""
-    return draft.status == "open" and is_active_participant(user) and is_draft_author(user, draft)
+    """Its authors, while active, until the draft is submitted, unless moderation hid it."""
+    return (draft.status == "open" and draft.hidden_at is None and is_active_participant(user)
+            and is_draft_author(user, draft))
 
 
 def can_request_coauthorship(user, draft) -> bool:

@@ -17,6 +17,8 @@ HIDDEN_REASON_LABELS = {
     "off_topic": _l("off topic"),
     "personal_data": _l("personal data"),
     "other": _l("other reason"),
+    # Hidden automatically after reports (consult.moderation), until a moderator decides.
+    "pending_review": _l("pending review after reports from participants"),
 }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.database import CreatedAtMixin, UTCDateTime
+from consult.database import CreatedAtMixin, HideableMixin, UTCDateTime
 from consult.extensions import db
 from consult.processes.models import Process
 
@@ -102,7 +102,7 @@ class SectionRevision(CreatedAtMixin, db.Model):
         return f"<SectionRevision {self.section_id}#{self.number}>"
 
 
-class Amendment(CreatedAtMixin, db.Model):
+class Amendment(HideableMixin, CreatedAtMixin, db.Model):
     __tablename__ = "amendments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

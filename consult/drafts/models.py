@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.database import CreatedAtMixin, UTCDateTime
+from consult.database import CreatedAtMixin, HideableMixin, UTCDateTime
 from consult.extensions import db
 from consult.processes.models import Process
 from consult.proposals.models import Proposal
@@ -18,7 +18,7 @@ COAUTHOR_STATUSES = ("pending", "accepted", "refused")
 MAX_DRAFT_TITLE_CHARS = 200
 
 
-class Draft(CreatedAtMixin, db.Model):
+class Draft(HideableMixin, CreatedAtMixin, db.Model):
     __tablename__ = "drafts"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -227,6 +227,8 @@ def _flash_saved(result: services.DraftSaveResult) -> None:
 @bp.route("/drafts/<int:draft_id>/history")
 def history(draft_id: int):
     draft = _draft(draft_id)
+    if not permissions.can_see_content(current_user, draft):  # hidden by moderation
+        abort(403)
     return render_template("drafts/history.html", draft=draft,
                            revisions=services.revisions_page(draft, page=_page_arg()))
 
@@ -234,6 +236,8 @@ def history(draft_id: int):
 @bp.route("/drafts/<int:draft_id>/compare")
 def compare(draft_id: int):
     draft = _draft(draft_id)
+    if not permissions.can_see_content(current_user, draft):  # hidden by moderation
+        abort(403)
     current = draft.current_revision.number
     comparison = services.compare_revisions(draft, request.args.get("from", max(current - 1, 1), type=int),
                                             request.args.get("to", current, type=int))

@@ -21,6 +21,8 @@ MESSAGES = {
     "draft.declined": _l("The draft “%(draft)s” has been declined: %(reason)s"),
     "moderation.hidden": _l("Your contribution has been hidden by moderation: %(reason)s"),
     "moderation.restored": _l("Your contribution has been restored by moderation."),
+    "moderation.auto_hidden": _l("Your contribution has been hidden after several reports and "
+                                 "awaits review by moderation."),
     "moderation.blocked": _l("Your account has been blocked: %(reason)s"),
     "moderation.unblocked": _l("Your account has been unblocked."),
     "moderation.reported_hidden": _l("A contribution was hidden after %(count)s reports and awaits review."),
