@@ -148,7 +148,7 @@ def test_the_report_page_is_printable(client, login_as, closed_process, staff):
     login_as(staff)
     html = client.get(f"/processes/{closed_process.slug}/report").text
     assert "css/plans.css" in html and "consult-no-print" in html
-    assert "js/print.js" in html and "data-consult-print hidden" in html
+    assert "js/print.js" in html and "data-print hidden" in html
 
 
 def test_unknown_process_report_is_404(client):
