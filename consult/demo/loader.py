@@ -17,6 +17,8 @@ from consult.site.models import CityProfile
 # Each feature adds demo content with a function `load_demo(context: dict)`; they run
 # in this order after the accounts and organisations exist.
 DEMO_STEPS: tuple[str, ...] = (
+    "consult.processes.demo",
+    "consult.proposals.demo",
     "consult.documents.demo",
     "consult.plans.demo",
     "consult.reports.demo",

@@ -143,14 +143,15 @@ def all_processes() -> list[Process]:
 @dataclass
 class TimelineStep:
     phase: str
-    state: str            # "done", "current" or "next"
+    state: str            # "done", "skipped", "current" or "next"
     started_at: datetime | None
 
 
 def timeline(process: Process) -> list[TimelineStep]:
-    """Every phase in order, marked done / current / next, with the date it began.
+    """Every phase in order, marked done / skipped / current / next, with the date it began.
 
-    A phase that was entered more than once shows its latest start.
+    A phase that was entered more than once shows its latest start; an earlier phase the
+    process never entered was skipped.
     """
     started: dict[str, datetime] = {}
     for change in process.phase_changes:
@@ -158,6 +159,9 @@ def timeline(process: Process) -> list[TimelineStep]:
     current = process.phase_index
     steps = []
     for index, phase in enumerate(PHASES):
-        state = "done" if index < current else "current" if index == current else "next"
+        if index < current:
+            state = "done" if phase in started else "skipped"
+        else:
+            state = "current" if index == current else "next"
         steps.append(TimelineStep(phase, state, started.get(phase) if state != "next" else None))
     return steps

@@ -71,9 +71,9 @@ def test_change_phase_writes_audit_and_timeline(staff):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "process.phase_changed"))
     assert entry.reason == "information → voting"
     steps = services.timeline(process)
-    assert [s.state for s in steps] == ["done", "done", "done", "current", "next"]
+    assert [s.state for s in steps] == ["done", "skipped", "skipped", "current", "next"]
     assert steps[3].started_at is not None and steps[4].started_at is None
-    assert steps[0].started_at is not None
+    assert steps[0].started_at is not None and steps[1].started_at is None
 
 
 def test_same_phase_is_no_change(staff):
