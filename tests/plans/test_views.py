@@ -330,3 +330,11 @@ def test_process_page_lists_its_plans_and_offers_staff_the_report(client, login_
     html = client.get(f"/processes/{process.slug}").text
     assert f'href="/processes/{process.slug}/report"' in html
     assert f'href="/plans/new?process_id={process.id}"' in html
+
+
+def test_a_refused_comment_shows_on_the_plan_page_with_the_text_kept(client, login_as, participant):
+    plan = make_plan(make_process(), title="Cycle network")
+    login_as(participant)
+    response = client.post(f"/comments/plan/{plan.id}", data={"body": "x" * 5001, "stance": "favor"})
+    assert response.status_code == 422
+    assert "Cycle network" in response.text and "x" * 5001 in response.text
