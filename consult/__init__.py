@@ -20,6 +20,7 @@ FEATURES = (
     "consult.notifications",
     "consult.follows",
     "consult.moderation",
+    "consult.privacy",
     "consult.demo",
     "consult.processes",
     "consult.proposals",

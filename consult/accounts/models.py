@@ -59,6 +59,11 @@ class User(UserMixin, CreatedAtMixin, db.Model):
 
     @property
     def public_name(self) -> str:
+        """The name pages show: a deleted account's contributions are from a "deleted participant"."""
+        if self.deleted_at is not None:
+            from flask_babel import gettext
+
+            return gettext("Deleted participant")
         return self.display_name
 
     def __repr__(self) -> str:
