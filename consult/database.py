@@ -60,7 +60,8 @@ def get_or_404(model: type[T], object_id: int) -> T:
         object_id = int(object_id)
     except (TypeError, ValueError):
         abort(404)
-    if not 0 < object_id < 2**63:
+    # Primary keys are 32-bit INTEGER columns: PostgreSQL refuses larger parameters.
+    if not 0 < object_id < 2**31:
         abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:

@@ -34,7 +34,8 @@ ERROR_CODES = {
 }
 
 ERROR_DESCRIPTIONS = {
-    400: "Malformed JSON, or a body that is not a JSON object (`bad_request`).",
+    400: "Malformed JSON, a body that is not a JSON object, or a NUL byte in the query "
+         "string (`bad_request`).",
     401: "No valid access token (`unauthorized`).",
     403: "The account may not do this (`forbidden`).",
     404: "No such object (`not_found`).",

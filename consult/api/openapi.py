@@ -47,9 +47,10 @@ def _query_parameters(model: type[BaseModel] | None) -> list[dict]:
 
 
 def _error_statuses(op: Operation) -> list[int]:
-    statuses = {401, *op.errors}  # any request may carry a bad token
+    # Any request may carry a bad token (401) or a NUL byte in its query string (400).
+    statuses = {400, 401, *op.errors}
     if op.body is not None:
-        statuses |= {400, 422}
+        statuses.add(422)
     if op.query is not None:
         statuses.add(422)
     if op.auth:

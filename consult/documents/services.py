@@ -272,6 +272,8 @@ def get_revision(section: Section, number: Any) -> SectionRevision:
         number = int(number)
     except (TypeError, ValueError):
         raise NotFound(_("This revision does not exist."))
+    if not 0 < number < 2**31:  # an INTEGER column: PostgreSQL refuses larger numbers
+        raise NotFound(_("This revision does not exist."))
     revision = db.session.scalar(
         select(SectionRevision).where(SectionRevision.section_id == section.id,
                                       SectionRevision.number == number)
