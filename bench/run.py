@@ -1,0 +1,389 @@
+"""`make bench`: latency and throughput of the main pages, at each scale, on each database.
+
+For every (database, scale): make or reuse the bench database, serve it with gunicorn
+(2 workers per core, production settings, rate limits off), measure each endpoint with
+wrk, stop the server. Then the same for a minimal Flask page (the ceiling). Writes a
+Markdown table to bench/results/<date>-<machine>.md.
+
+    .venv/bin/python bench/run.py --scales 0.01 1 --databases sqlite postgresql
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DATA = BENCH / "data"
+RESULTS = BENCH / "results"
+VENV_BIN = ROOT / ".venv" / "bin"
+PG_SERVER = os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+PG_NAMES = {0.01: "bench_small", 1.0: "bench_full"}
+TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_GROWTH, TARGET_VOTES_PER_S = 50, 150, 1.5, 500
+
+
+@dataclass
+class Endpoint:
+    key: str
+    label: str
+    path: str                      # may hold {showcase}, {term}
+    method: str = "GET"
+    route: str | None = None       # the path to look up in the app's URL map
+    script: str = "report.lua"
+    page: bool = True              # a page under the 50/150 ms target (the vote is a write)
+
+
+ENDPOINTS = [
+    Endpoint("home", "Home", "/"),
+    Endpoint("dashboard", "Dashboard", "/dashboard"),
+    *[Endpoint(f"list_{sort}_{page}", f"Proposals, {sort}, page {page}",
+               f"/proposals?sort={sort}&page={page}")
+      for sort in ("newest", "most_voted", "most_commented") for page in (1, 500)],
+    Endpoint("proposal", "Proposal with 2,000 comments", "/proposals/{showcase}"),
+    Endpoint("search", "Search", "/search?q={term}"),
+    Endpoint("plans", "Action plans", "/plans"),
+    Endpoint("api_list", "API proposal list", "/api/v1/proposals"),
+    Endpoint("api_vote", "API vote (PUT)", "/api/v1/proposals/{showcase}/vote", method="PUT",
+             script="vote.lua", page=False),
+]
+
+
+@dataclass
+class Figure:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    statuses: dict[str, int]
+    socket_errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status.startswith("5"))
+
+    @property
+    def non_success(self) -> int:
+        return sum(n for status, n in self.statuses.items() if not status[0] in "23")
+
+
+@dataclass
+class Run:
+    database: str
+    scale: float
+    figures: dict[str, Figure | str] = field(default_factory=dict)
+    generation: str = ""
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# --- databases ------------------------------------------------------------------------------
+
+def database_url(database: str, scale: float) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{DATA / f'bench-{scale:g}.sqlite'}"
+    return f"{PG_SERVER}/{PG_NAMES.get(scale, 'bench_s' + f'{scale:g}'.replace('.', '_'))}"
+
+
+def flask(url: str, *args: str, check: bool = True, capture: bool = False):
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "CONSULT_ENV": "production",
+           "RATELIMIT_ENABLED": "false"}
+    return subprocess.run([str(VENV_BIN / "flask"), "--app", "consult", *args], env=env,
+                          check=check, text=True, capture_output=capture, cwd=ROOT)
+
+
+def expected_proposals(scale: float) -> int:
+    return round(30_000 * scale)
+
+
+def existing_proposals(url: str) -> int | None:
+    result = flask(url, "bench", "info", check=False, capture=True)
+    if result.returncode != 0:
+        return None
+    try:
+        return json.loads(result.stdout.strip().splitlines()[-1])["proposals"]
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def prepare(database: str, scale: float) -> tuple[str, str]:
+    """The database URL, made fresh unless it already holds bench data of this scale."""
+    url = database_url(database, scale)
+    if existing_proposals(url) == expected_proposals(scale):
+        log(f"reusing {database} at scale {scale:g}")
+        return url, "reused"
+    log(f"generating {database} at scale {scale:g}")
+    if database == "sqlite":
+        DATA.mkdir(parents=True, exist_ok=True)
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        name = url.rsplit("/", 1)[1]
+        for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+            subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", sql],
+                           check=True)
+    began = time.perf_counter()
+    flask(url, "bench", "generate", "--scale", f"{scale:g}", "--create-schema")
+    return url, f"generated in {time.perf_counter() - began:.0f} s"
+
+
+# --- servers --------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 workers per core, stopped on exit (by its own pid, never by name)."""
+
+    def __init__(self, app: str, url: str | None, workers: int, chdir: Path = ROOT):
+        self.port = free_port()
+        env = {**os.environ, "SECRET_KEY": "bench", "CONSULT_ENV": "production",
+               "RATELIMIT_ENABLED": "false"}
+        if url:
+            env["DATABASE_URL"] = url
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind",
+             f"127.0.0.1:{self.port}", "--chdir", str(chdir), "--log-level", "warning",
+             "--backlog", "2048", app], env=env, cwd=chdir)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._wait()
+
+    def _wait(self) -> None:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=5).read()
+                return
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("gunicorn exited at start")
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+def wrk(url: str, *, script: str, seconds: int, connections: int, args: list[str] = ()) -> Figure:
+    env = {**os.environ, "BENCH_WRK_DIR": str(BENCH / "wrk")}
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+               "-s", str(BENCH / "wrk" / script), url]
+    if args:
+        command += ["--", *args]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    data = json.loads(line.removeprefix("BENCH "))
+    return Figure(data["requests"], data["seconds"], data["p50_us"] / 1000, data["p95_us"] / 1000,
+                  data["statuses"], data["socket_errors"])
+
+
+def route_exists(url: str, path: str, method: str) -> bool:
+    """Whether the application has a route for this path (asked of its URL map)."""
+    code = ("import sys; from consult import create_app; "
+            "app = create_app(); a = app.url_map.bind('localhost'); "
+            "ok = True\ntry: a.match(sys.argv[1], method=sys.argv[2])\n"
+            "except Exception: ok = False\nprint('yes' if ok else 'no')")
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "CONSULT_ENV": "production"}
+    result = subprocess.run([str(VENV_BIN / "python"), "-c", code, path, method], env=env,
+                            capture_output=True, text=True, cwd=ROOT)
+    return result.stdout.strip().endswith("yes")
+
+
+def measure(database: str, scale: float, options) -> Run:
+    url, how = prepare(database, scale)
+    run = Run(database, scale, generation=how)
+    info = json.loads(flask(url, "bench", "info", capture=True).stdout.strip().splitlines()[-1])
+    tokens = DATA / f"tokens-{database}-{scale:g}.txt"
+    flask(url, "bench", "tokens", "--count", "200", "--out", str(tokens), capture=True)
+    ids_file = DATA / f"voting-{database}-{scale:g}.txt"
+    ids_file.write_text("\n".join(map(str, info["voting_proposal_ids"])) + "\n")
+    values = {"showcase": info["showcase_proposal_id"], "term": info["search_term"]}
+    with Server("wsgi:app", url, options.workers) as server:
+        for endpoint in ENDPOINTS:
+            if options.only and endpoint.key not in options.only:
+                continue
+            path = endpoint.path.format(**values)
+            if not route_exists(url, path.split("?")[0], endpoint.method):
+                run.figures[endpoint.key] = "not measured (missing)"
+                log(f"{database} {scale:g} {endpoint.key}: missing")
+                continue
+            args = [str(tokens), str(ids_file)] if endpoint.script == "vote.lua" else []
+            target = server.base + path
+            wrk(target, script=endpoint.script, seconds=options.warmup,
+                connections=options.connections, args=args)
+            figure = wrk(target, script=endpoint.script, seconds=options.seconds,
+                         connections=options.connections, args=args)
+            run.figures[endpoint.key] = figure
+            log(f"{database} {scale:g} {endpoint.key}: p50 {figure.p50_ms:.1f} ms, "
+                f"p95 {figure.p95_ms:.1f} ms, {figure.rps:.0f}/s, {figure.statuses}")
+    return run
+
+
+def ceiling(options) -> Figure:
+    with Server("hello:app", None, options.workers, chdir=BENCH) as server:
+        wrk(server.base + "/", script="report.lua", seconds=options.warmup,
+            connections=options.connections)
+        return wrk(server.base + "/", script="report.lua", seconds=options.seconds,
+                   connections=options.connections)
+
+
+# --- the report -----------------------------------------------------------------------------
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            memory = int(line.split()[1]) // 1024 // 1024
+    postgres = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
+                              capture_output=True, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": f"{memory} GiB",
+            "host": platform.node() or "machine", "python": platform.python_version(),
+            "postgres": postgres, "load": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())}
+
+
+def cell(figure: Figure | str | None) -> str:
+    if figure is None:
+        return "–"
+    if isinstance(figure, str):
+        return figure
+    errors = f" ({figure.non_success} non-2xx)" if figure.non_success else ""
+    return f"{figure.p50_ms:.1f} / {figure.p95_ms:.1f} / {figure.rps:.0f}{errors}"
+
+
+def markdown(runs: list[Run], hello: Figure, options, info: dict[str, str], began: datetime) -> str:
+    lines = [
+        f"# Benchmark, {began:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} memory; "
+        f"Python {info['python']}, PostgreSQL {info['postgres']}; load average at the end "
+        f"{info['load']} (the machine is shared: other processes ran during the measures).",
+        f"- Server: gunicorn, {options.workers} sync workers (2 per core), CONSULT_ENV=production, "
+        "RATELIMIT_ENABLED=false; anonymous GET requests except the API vote.",
+        f"- Load: wrk, 2 threads, {options.connections} connections, {options.seconds} s per "
+        f"endpoint after {options.warmup} s of warm-up.",
+        f"- Each cell: median ms / p95 ms / requests per second. Ceiling (a Flask \"hello\" page "
+        f"served the same way): {cell(hello)}.",
+        "- × ceiling: median latency divided by the ceiling's median. Growth: median at the "
+        "largest scale divided by the median at the smallest, on the same database.",
+        f"- Targets at scale 1 on PostgreSQL: median < {TARGET_MEDIAN_MS} ms and p95 < "
+        f"{TARGET_P95_MS} ms for every page, growth < {TARGET_GROWTH}×, API vote ≥ "
+        f"{TARGET_VOTES_PER_S}/s.",
+        "",
+    ]
+    for database in dict.fromkeys(run.database for run in runs):
+        mine = sorted((run for run in runs if run.database == database), key=lambda r: r.scale)
+        lines += [f"## {database}", ""]
+        lines += [f"- scale {run.scale:g}: database {run.generation}" for run in mine] + [""]
+        header = ["Endpoint"] + [f"S={run.scale:g}" for run in mine]
+        header += ["× ceiling (largest S)"]
+        if len(mine) > 1:
+            header += [f"growth S={mine[-1].scale:g}/S={mine[0].scale:g}"]
+        if database == "postgresql" and mine[-1].scale == 1:
+            header += ["target (S=1)"]
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for endpoint in ENDPOINTS:
+            figures = [run.figures.get(endpoint.key) for run in mine]
+            if all(f is None for f in figures):
+                continue
+            row = [endpoint.label] + [cell(f) for f in figures]
+            last, first = figures[-1], figures[0]
+            row.append(f"{last.p50_ms / hello.p50_ms:.1f}×" if isinstance(last, Figure) else "–")
+            if len(mine) > 1:
+                row.append(f"{last.p50_ms / first.p50_ms:.2f}×"
+                           if isinstance(last, Figure) and isinstance(first, Figure) else "–")
+            if database == "postgresql" and mine[-1].scale == 1:
+                row.append(verdict(endpoint, last, first if len(mine) > 1 else None))
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    lines += ["Page 500 of the proposal list at S=0.01 lies past the end (the list has 15 "
+              "pages): it is an empty page there, a real one at S=1.", ""]
+    return "\n".join(lines)
+
+
+def verdict(endpoint: Endpoint, last, first) -> str:
+    if not isinstance(last, Figure):
+        return "–"
+    problems = []
+    if endpoint.page:
+        if last.p50_ms >= TARGET_MEDIAN_MS:
+            problems.append("median")
+        if last.p95_ms >= TARGET_P95_MS:
+            problems.append("p95")
+    elif last.rps < TARGET_VOTES_PER_S:
+        problems.append("rate")
+    if isinstance(first, Figure) and last.p50_ms / first.p50_ms >= TARGET_GROWTH:
+        problems.append("growth")
+    if last.server_errors:
+        problems.append("5xx")
+    return "pass" if not problems else "MISSED: " + ", ".join(problems)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", type=float, default=[0.01, 1.0])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
+                        choices=["sqlite", "postgresql"])
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 10)))
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 4)))
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--only", nargs="*", help="endpoint keys to measure (all by default)")
+    parser.add_argument("--out", type=Path)
+    options = parser.parse_args()
+    began = datetime.now(UTC)
+    runs = [measure(database, scale, options)
+            for database in options.databases for scale in sorted(options.scales)]
+    hello = ceiling(options)
+    log(f"ceiling: p50 {hello.p50_ms:.1f} ms, p95 {hello.p95_ms:.1f} ms, {hello.rps:.0f}/s")
+    info = machine()
+    text = markdown(runs, hello, options, info, began)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9-]+", "-", info["host"])[:40]
+    out = options.out or RESULTS / f"{began:%Y-%m-%d}-{name}.md"
+    out.write_text(text)
+    print(text)
+    log(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
