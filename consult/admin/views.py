@@ -14,6 +14,8 @@ from consult.accounts.forms import (
 )
 from consult.accounts.models import Membership, Organization, User
 from consult.admin import bp
+from consult.admin import services as admin_services
+from consult.admin.forms import AccountFilterForm
 from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.extensions import db
@@ -111,11 +113,20 @@ def organizations():
 
 @bp.route("/users")
 def users():
-    if not permissions.can_change_roles(current_user):
+    if not permissions.can_manage_accounts(current_user):
         abort(403)
-    page = db.paginate(select(User).where(User.deleted_at.is_(None)).order_by(User.id),
-                       page=page_number(), per_page=USERS_PER_PAGE, error_out=False)
-    return render_template("admin/users.html", page=page, role_form=RoleForm())
+    form = AccountFilterForm(request.args)
+    try:
+        filters = admin_services.make_account_filters(
+            q=form.q.data or "", role=form.role.data or "", category=form.category.data or "",
+            blocked=form.blocked.data or "")
+    except DomainError as error:
+        show_error(form, error)
+        filters = admin_services.AccountFilters()
+    page = admin_services.accounts_page(current_user, filters, page=page_number(),
+                                        per_page=USERS_PER_PAGE)
+    return render_template("admin/users.html", page=page, role_form=RoleForm(), form=form,
+                           filters=filters), 422 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

@@ -173,3 +173,9 @@ def test_a_blocked_account_still_logs_in_and_reads(login_as, moderator, particip
     client = login_as(participant)
     assert client.get("/").status_code == 200
     assert client.get("/notifications").status_code == 200
+
+
+@pytest.mark.parametrize("role, shown", [("participant", False), ("moderator", True), ("staff", True)])
+def test_the_moderation_link_shows_for_moderators(login_as, role, shown):
+    page = login_as(make_user(role=role)).get("/").get_data(as_text=True)
+    assert ('href="/moderation/"' in page) is shown

@@ -1,0 +1,24 @@
+"""Administration forms that are not the accounts feature's own."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+
+from consult.accounts.forms import CATEGORY_LABELS, ROLE_LABELS
+from consult.accounts.models import CATEGORIES, ROLES
+
+
+class AccountFilterForm(FlaskForm):
+    """The accounts list's search and filters, read from the query string (GET)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or e-mail contains"))
+    role = SelectField(_l("Role"), validate_choice=False,
+                       choices=[("", _l("Any role"))] + [(r, ROLE_LABELS[r]) for r in ROLES])
+    category = SelectField(_l("Category"), validate_choice=False,
+                           choices=[("", _l("Any category"))]
+                           + [(c, CATEGORY_LABELS[c]) for c in CATEGORIES])
+    blocked = SelectField(_l("Status"), validate_choice=False,
+                          choices=[("", _l("Any status")), ("blocked", _l("Blocked")),
+                                   ("active", _l("Not blocked"))])
