@@ -19,6 +19,7 @@ FEATURES = (
     "consult.admin",
     "consult.notifications",
     "consult.follows",
+    "consult.search",
     "consult.moderation",
     "consult.privacy",
     "consult.demo",
