@@ -1,7 +1,7 @@
 """Proposal forms. The rules live in consult.proposals.services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from consult.proposals.models import STATUSES, THEMES
@@ -37,6 +37,10 @@ class ProposalForm(FlaskForm):
     body = TextAreaField(_l("Text of the proposal"), validators=[REQUIRED],
                          description=_l("Markdown is allowed."))
     theme = SelectField(_l("Theme"), choices=[(t, THEME_LABELS[t]) for t in THEMES])
+    section_ids = SelectMultipleField(
+        _l("Sections of the programmatic document it comes from (optional)"), coerce=int,
+        validate_choice=False,
+        description=_l("Hold Ctrl (or Cmd) to choose more than one."))
 
 
 class NewProposalForm(ProposalForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
 from consult.audit.services import record
@@ -222,7 +222,31 @@ def list_proposals(*, process_id: int | None = None, status: str | None = None,
 
 
 def get_proposal(proposal_id: int) -> Proposal | None:
-    return db.session.get(Proposal, proposal_id, options=[joinedload(Proposal.process)])
+    """A proposal with what its page shows: process, linked sections and their documents."""
+    from consult.documents.models import Section
+
+    if not 0 < proposal_id < 2**63:
+        return None
+    return db.session.get(Proposal, proposal_id, options=[
+        joinedload(Proposal.process),
+        selectinload(Proposal.sections).joinedload(Section.document),
+    ])
+
+
+def section_choices(process_ids) -> list[tuple[int, str]]:
+    """The sections a proposal of these processes may come from, as (id, label), in order."""
+    from consult.documents.models import Document, Section
+
+    ids = list(process_ids)
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Section.id, Document.title, Section.heading)
+        .join(Document, Document.id == Section.document_id)
+        .where(Document.process_id.in_(ids))
+        .order_by(Document.id, Section.position)
+    ).all()
+    return [(section_id, f"{title}: {heading}") for section_id, title, heading in rows]
 
 
 def comments_allowed(user, proposal: Proposal) -> bool:

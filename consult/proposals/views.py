@@ -1,7 +1,7 @@
 """Proposal pages: the filtered list, a proposal with votes and comments, staff forms."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,7 +56,10 @@ def index():
 
 @bp.route("/proposals/<int:proposal_id>")
 def detail(proposal_id: int):
-    return render_detail(get_or_404(Proposal, proposal_id))
+    proposal = services.get_proposal(proposal_id)
+    if proposal is None:
+        abort(404)
+    return render_detail(proposal)
 
 
 def render_detail(proposal: Proposal, *, draft: comment_services.CommentDraft | None = None,
@@ -81,6 +84,7 @@ def create():
     form = NewProposalForm()
     open_processes = [p for p in process_services.all_processes() if p.phase != "closed"]
     form.process_id.choices = [(p.id, p.title) for p in open_processes]
+    form.section_ids.choices = services.section_choices(p.id for p in open_processes)
     if request.method == "GET" and request.args.get("process_id", type=int):
         form.process_id.data = request.args.get("process_id", type=int)
     status = 200
@@ -91,7 +95,8 @@ def create():
                 raise InvalidInput(_("Choose one of the processes offered."),
                                   {"process_id": [_("Choose one of the processes offered.")]})
             proposal = services.publish_proposal(current_user, process, title=form.title.data,
-                                                 body=form.body.data, theme=form.theme.data)
+                                                 body=form.body.data, theme=form.theme.data,
+                                                 section_ids=form.section_ids.data)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -112,11 +117,15 @@ def edit(proposal_id: int):
     if (answer := _require_publisher()) is not None:
         return answer
     form = ProposalForm(obj=proposal)
+    form.section_ids.choices = services.section_choices([proposal.process_id])
+    if request.method == "GET":
+        form.section_ids.data = [section.id for section in proposal.sections]
     status = 200
     if form.validate_on_submit():
         try:
             services.edit_proposal(current_user, proposal, title=form.title.data,
                                    body=form.body.data, theme=form.theme.data)
+            services.set_sections(current_user, proposal, form.section_ids.data)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()

@@ -109,3 +109,26 @@ def test_most_voted_sort_on_the_page(client, process):
     db.session.commit()
     page = client.get("/proposals?sort=most_voted").get_data(as_text=True)
     assert page.index("Loved") < page.index("Unloved")
+
+
+def test_staff_links_sections_and_the_page_shows_them(login_as, staff, process):
+    from tests.documents.factories import make_document
+
+    document = make_document(process, staff=staff)
+    section = document.sections[0]
+    proposal = make_proposal(process)
+    client = login_as(staff)
+    form = client.get(f"/proposals/{proposal.id}/edit").get_data(as_text=True)
+    assert f'<option value="{section.id}"' in form
+    response = client.post(f"/proposals/{proposal.id}/edit", data={
+        "title": proposal.title, "body": proposal.body, "theme": proposal.theme,
+        "section_ids": [str(section.id)]})
+    assert response.status_code == 302
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'href="/sections/{section.id}"' in page
+    other = make_document(make_process(), staff=staff).sections[0]
+    response = client.post(f"/proposals/{proposal.id}/edit", data={
+        "title": proposal.title, "body": proposal.body, "theme": proposal.theme,
+        "section_ids": [str(other.id)]})
+    assert response.status_code == 422
+    assert "Choose sections of this process" in response.get_data(as_text=True)
