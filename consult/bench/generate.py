@@ -569,6 +569,7 @@ def generate(url: str, counts: Counts, seed: int = 1,
              log: Callable[[str], None] = lambda message: None) -> Report:
     """Fill the (empty) database at `url` with bench data."""
     from consult.extensions import db
+    from consult.search.schema import create_search_schema, drop_search_schema
 
     counts.check()
     engine = create_engine(url, poolclass=NullPool)
@@ -584,6 +585,8 @@ def generate(url: str, counts: Counts, seed: int = 1,
         log(f"{name}: {report.seconds[name]:.1f} s")
         return result
 
+    # The search index is filled by triggers row by row; made again afterwards, in bulk.
+    step("drop search index", lambda: _with_connection(engine, drop_search_schema))
     try:
         if sink.postgres:
             sink.execute("SET synchronous_commit = off")
@@ -611,10 +614,16 @@ def generate(url: str, counts: Counts, seed: int = 1,
         sink.commit()
     finally:
         sink.close()
+    step("search index", lambda: _with_connection(engine, create_search_schema))
     step("analyze", lambda: _analyze(engine))
     engine.dispose()
     report.showcase_proposal_id = generator.showcase_proposal_id
     return report
+
+
+def _with_connection(engine: Engine, action: Callable) -> None:
+    with engine.begin() as connection:
+        action(connection)
 
 
 def _analyze(engine: Engine) -> None:

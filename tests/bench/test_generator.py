@@ -112,3 +112,10 @@ def test_too_many_votes_for_unique_votes_is_refused():
     with pytest.raises(ValueError):
         gen.Counts(users=20, processes=1, proposals=2, votes=41, comments=0, plans=1,
                    sections=1).check()
+
+
+def test_search_index_holds_the_generated_rows(app):
+    from consult.search.services import search
+
+    _generate(app)
+    assert search(gen.SEARCH_TERM).total > 0
