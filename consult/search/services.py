@@ -207,7 +207,7 @@ def _public(kind: str):
     if kind == "amendment":
         return (select(Amendment.id).join(Section, Section.id == Amendment.section_id)
                 .join(Document, Document.id == Section.document_id)
-                .where(Document.is_published.is_(True))), Amendment.id
+                .where(Document.is_published.is_(True), Amendment.hidden_at.is_(None))), Amendment.id
     return select(Comment.id).where(public_comment()), Comment.id
 
 

@@ -107,3 +107,21 @@ def test_the_author_cannot_edit_a_hidden_draft(login_as, author, moderator):
     db.session.commit()
     response = login_as(author).get(f"/drafts/{draft.id}/edit")
     assert response.status_code == 403
+
+
+def test_hidden_comments_and_amendments_leave_search(author, reporters, moderator):
+    from consult.search import services as search
+    from tests.moderation.factories import make_comment, make_proposal
+
+    amendment = make_amendment(author)  # rationale "More buses, fewer cars."
+    comment = make_comment(make_proposal(), author, "Ferries to the islands of Salento.")
+
+    def found(text: str, kind: str) -> int:
+        results = search.search(text, kind=kind)
+        return sum(group.total for group in results.groups)
+
+    assert found("ferries", "comment") == 1 and found("fewer cars", "amendment") == 1
+    services.hide(moderator, comment, reason="spam")
+    services.hide(moderator, amendment, reason="spam")
+    db.session.commit()
+    assert found("ferries", "comment") == 0 and found("fewer cars", "amendment") == 0
