@@ -19,6 +19,7 @@ from consult.comments.targets import target_for, target_type_of
 from consult.database import utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
+from consult.follows import services as follows
 
 ROOTS_PER_PAGE = 20
 
@@ -134,7 +135,6 @@ def thread_url(target_url: str, page: int = 1, comment_id: int | None = None) ->
     return url + (f"#comment-{comment_id}" if comment_id else "#comments")
 
 
-
 # --- refusals -------------------------------------------------------------------------
 
 def comment_refusal(user, target) -> str | None:
@@ -195,6 +195,7 @@ def post_comment(user, target, *, body: str, stance: str = "neutral", parent_id:
         comment.paragraph = parent.paragraph
     db.session.add(comment)
     db.session.flush()
+    follows.comment_posted(comment)
     return comment
 
 

@@ -11,11 +11,12 @@ from consult.comments.models import Comment
 from consult.comments.targets import get_target, load_target, target_title, target_type_of
 from consult.database import get_or_404
 from consult.errors import DomainError, PermissionDenied
-from consult.extensions import db
+from consult.extensions import db, limiter
 from consult.web import show_error
 
 
 @bp.route("/comments/<target_type>/<int:target_id>", methods=["POST"])
+@limiter.limit("20 per minute; 300 per day")
 def create(target_type: str, target_id: int):
     target = load_target(target_type, target_id)
     registration = get_target(target_type)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from consult.database import utcnow
 from consult.extensions import db
 from consult.processes import services
-from consult.processes.models import PhaseChange, Process
+from consult.processes.models import Process
 
 STAFF = "staff@demo.lecce-partecipa.it"
 

@@ -66,7 +66,8 @@ def test_staff_publishes_edits_and_manages(login_as, staff, process):
     db.session.refresh(proposal)
     assert (proposal.title, proposal.status, proposal.voting_open, proposal.answer) == \
         ("More trees", "evaluating", True, "Thank you.")
-    assert "Status, voting and official answer" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Status, voting and official answer" in page
 
 
 def test_staff_form_errors_keep_input(login_as, staff, process):
