@@ -42,5 +42,28 @@ chromium:
 db: install
 	$(FLASK) db upgrade
 
+# Benchmarks (README, "Performance"). PostgreSQL on
+# 127.0.0.1 (user postgres) holds bench_small and bench_full; SQLite files go in bench/data/.
+BENCH_SCALES ?= 0.01 1
+BENCH_DATABASES ?= sqlite postgresql
+BENCH_SECONDS ?= 10
+BENCH_INTEGRITY_SCALE ?= 1
+BENCH_STAMP := $(VENV)/.bench-installed
+
+.PHONY: bench bench-integrity bench-tools
+
+bench-tools: install $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+$(BENCH_STAMP): pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: bench-tools
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS)
+
+bench-integrity: bench-tools
+	$(BIN)/python bench/integrity.py --scale $(BENCH_INTEGRITY_SCALE) --clients 200 --seconds 60
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

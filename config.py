@@ -64,6 +64,8 @@ class Config:
     CONSULT_BASE_URL = os.environ.get("CONSULT_BASE_URL", "http://127.0.0.1:5000")
 
     CONSULT_REPORTS_TO_HIDE = _int("CONSULT_REPORTS_TO_HIDE", 3)
+    # How long the city figures (home, dashboard, /stats) are kept before being counted again.
+    CONSULT_STATS_CACHE_SECONDS = _int("CONSULT_STATS_CACHE_SECONDS", 0)
     CONSULT_CONFIRM_MAX_AGE = _int("CONSULT_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     CONSULT_RESET_MAX_AGE = _int("CONSULT_RESET_MAX_AGE", 2 * 3600)
 
@@ -77,7 +79,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
-    pass
+    CONSULT_STATS_CACHE_SECONDS = _int("CONSULT_STATS_CACHE_SECONDS", 30)
 
 
 class TestingConfig(Config):
