@@ -306,7 +306,8 @@ def adopt_draft(actor, draft: Draft, *, theme: str = "other"):
     body = (draft.body + "\n\n---\n\n*"
             + _("Proposal written together in a collaborative draft by %(names)s.", names=names) + "*")
     proposal = proposal_services.publish_proposal(actor, draft.process, title=draft.title, body=body,
-                                                  theme=theme, is_demo=draft.is_demo)
+                                                  theme=theme, is_demo=draft.is_demo,
+                                                  audit=False)  # logged as draft.adopted
     proposal.author_id = draft.author_id
     for position, user in enumerate(authors, start=1):
         db.session.add(ProposalCredit(proposal_id=proposal.id, user_id=user.id, position=position,

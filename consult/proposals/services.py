@@ -56,7 +56,8 @@ def _require_publisher(actor) -> None:
 # --- writing ------------------------------------------------------------------------
 
 def publish_proposal(actor, process: Process, *, title: str, body: str, theme: str = "other",
-                     section_ids=(), is_demo: bool = False) -> Proposal:
+                     section_ids=(), is_demo: bool = False, audit: bool = True) -> Proposal:
+    """`audit=False` when the caller's own action is the one logged (adopting a draft)."""
     _require_publisher(actor)
     if process.phase == "closed":
         raise InvalidInput(_("This process is closed: it takes no new proposals."),
@@ -70,7 +71,8 @@ def publish_proposal(actor, process: Process, *, title: str, body: str, theme: s
                         sections=sections)
     db.session.add(proposal)
     db.session.flush()
-    record(actor, "proposal.published", proposal, reason=title)
+    if audit:
+        record(actor, "proposal.published", proposal, reason=title)
     return proposal
 
 

@@ -1,0 +1,164 @@
+"""Every staff and moderator action in the codebase writes exactly one audit entry."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from consult.accounts import services as accounts
+from consult.audit import services as audit
+from consult.audit.models import AuditEntry
+from consult.documents import services as documents
+from consult.drafts import services as drafts
+from consult.extensions import db
+from consult.moderation import services as moderation
+from consult.plans import services as plans
+from consult.processes import services as processes
+from consult.proposals import services as proposals
+from consult.reports import services as reports
+from tests.factories import make_organization, make_user
+from tests.moderation.factories import make_comment, make_draft
+
+ROOT = Path(__file__).resolve().parents[2] / "consult"
+
+
+class Ledger:
+    """Runs an action and checks it added exactly one entry, with the expected name."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def once(self, action: str, run):
+        before = db.session.scalar(select(func.max(AuditEntry.id))) or 0
+        result = run()
+        db.session.commit()
+        new = db.session.scalars(select(AuditEntry.action).where(AuditEntry.id > before)).all()
+        assert new == [action], f"{action}: {new}"
+        self.seen.add(action)
+        return result
+
+
+@pytest.fixture
+def ledger(app):
+    return Ledger()
+
+
+def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin, moderator):
+    author, other = make_user(display_name="Author"), make_user(display_name="Other")
+    # processes: creation, edit, phase changes
+    process = ledger.once("process.created", lambda: processes.create_process(
+        staff, title="Lecce 2030", summary="The strategy.", phase="consultation"))
+    ledger.once("process.edited", lambda: processes.update_process(
+        staff, process, title="Lecce 2030, second edition", summary="The strategy.",
+        starts_on=None, ends_on=None))
+    ledger.once("process.phase_changed", lambda: processes.change_phase(staff, process, "co-drafting"))
+    # the document
+    document = ledger.once("document.created", lambda: documents.create_document(
+        staff, process, title="Programme", body_markdown="## Mobility\n\nBuses.\n\n## Energy\n\nSun."))
+    ledger.once("document.published", lambda: documents.set_published(staff, document, True))
+    section = documents.document_sections(document)[0]
+    ledger.once("section.added", lambda: documents.add_section(staff, document, heading="Water"))
+    ledger.once("section.retitled", lambda: documents.retitle_section(staff, section, "Transport"))
+    ledger.once("section.moved", lambda: documents.move_section(staff, section, "down"))
+    ledger.once("document.unpublished", lambda: documents.set_published(staff, document, False))
+    documents.set_published(staff, document, True)
+    db.session.commit()
+    # amendment decisions
+    first = documents.propose_amendment(author, section, text="Buses every ten minutes.",
+                                        rationale="More often.")
+    second = documents.propose_amendment(other, section, text="Trams.", rationale="Rails.")
+    db.session.commit()
+    ledger.once("amendment.accepted", lambda: documents.accept_amendment(staff, first))
+    ledger.once("amendment.rejected", lambda: documents.reject_amendment(staff, second,
+                                                                         reason="Out of scope."))
+    # proposals: publishing, editing, status, answer, voting, sections
+    proposal = ledger.once("proposal.published", lambda: proposals.publish_proposal(
+        staff, process, title="Cycle lanes", body="From the station."))
+    ledger.once("proposal.edited", lambda: proposals.edit_proposal(
+        staff, proposal, title="Cycle lanes everywhere", body="From the station.", theme="mobility"))
+    ledger.once("proposal.sections_changed", lambda: proposals.set_sections(staff, proposal, [section.id]))
+    ledger.once("proposal.status_changed", lambda: proposals.set_status(staff, proposal, "evaluating"))
+    ledger.once("proposal.answered", lambda: proposals.answer_proposal(staff, proposal, "We agree."))
+    proposals.set_voting(staff, proposal, False)  # whatever it was, start closed
+    db.session.commit()
+    ledger.once("proposal.voting_opened", lambda: proposals.set_voting(staff, proposal, True))
+    ledger.once("proposal.voting_closed", lambda: proposals.set_voting(staff, proposal, False))
+    # drafts: adoption and decline
+    adopted, declined = make_draft(author), make_draft(other)
+    for draft, writer in ((adopted, author), (declined, other)):
+        drafts.submit_draft(writer, draft)
+    db.session.commit()
+    ledger.once("draft.adopted", lambda: drafts.adopt_draft(staff, adopted))
+    ledger.once("draft.declined", lambda: drafts.decline_draft(staff, declined, reason="Too early."))
+    # action plans
+    plan = ledger.once("plan.created", lambda: plans.create_plan(
+        staff, process_id=process.id, title="Bike sharing", budget_eur="150000.00",
+        funding_source="eu"))
+    ledger.once("plan.updated", lambda: plans.update_plan(staff, plan, progress_percent=10))
+    milestone = ledger.once("plan.milestone_added", lambda: plans.add_milestone(
+        staff, plan, title="Tender", due_on=date(2026, 1, 31)))
+    ledger.once("plan.milestone_edited", lambda: plans.edit_milestone(
+        staff, milestone, title="Tender published", due_on=date(2026, 2, 28)))
+    ledger.once("plan.milestone_done", lambda: plans.set_milestone_done(staff, milestone, True))
+    ledger.once("plan.milestone_reopened", lambda: plans.set_milestone_done(staff, milestone, False))
+    ledger.once("plan.milestone_removed", lambda: plans.remove_milestone(staff, milestone))
+    update = ledger.once("plan.update_added", lambda: plans.add_update(
+        staff, plan, happened_on=date(2025, 3, 1), body="Work started."))
+    ledger.once("plan.update_withdrawn", lambda: plans.withdraw_update(staff, update, reason="Wrong date."))
+    # the report back
+    ledger.once("report.saved", lambda: reports.save_report(staff, process, summary="What we heard."))
+    closed = processes.create_process(staff, title="Lecce 2020", summary="Done.", phase="closed")
+    reports.save_report(staff, closed, summary="What we heard.")
+    db.session.commit()
+    ledger.once("report.published", lambda: reports.publish_report(staff, closed))
+    # accounts, roles, organisations and memberships
+    ledger.once("user.role_changed", lambda: accounts.change_role(admin, other, "moderator"))
+    organization = ledger.once("organization.created", lambda: accounts.create_organization(
+        staff, name="CETMA", kind="research_centre", is_partner=True))
+    ledger.once("membership.added", lambda: accounts.add_member(staff, organization, user_id=author.id))
+    ledger.once("membership.role_changed", lambda: accounts.set_membership_role(
+        staff, author.memberships[0], "editor"))
+    asked = accounts.request_membership(make_user(), make_organization())
+    refused = accounts.request_membership(make_user(), make_organization())
+    db.session.commit()
+    ledger.once("membership.approved", lambda: accounts.decide_membership(staff, asked, approve=True))
+    ledger.once("membership.refused", lambda: accounts.decide_membership(staff, refused, approve=False))
+    # moderation: hiding, restoring, dismissing, blocking
+    comment = make_comment(proposal, author, "Words.")
+    ledger.once("comment.hidden", lambda: moderation.hide(moderator, comment, reason="spam"))
+    ledger.once("comment.restored", lambda: moderation.restore(moderator, comment))
+    moderation.report(other, comment, reason="spam")
+    db.session.commit()
+    ledger.once("comment.reports_dismissed", lambda: moderation.dismiss_reports(moderator, comment))
+    amendment = documents.propose_amendment(author, section, text="Ferries.", rationale="Sea.")
+    ledger.once("amendment.hidden", lambda: moderation.hide(moderator, amendment, reason="off_topic"))
+    ledger.once("amendment.restored", lambda: moderation.restore(moderator, amendment))
+    draft = make_draft(author)
+    ledger.once("draft.hidden", lambda: moderation.hide(moderator, draft, reason="spam"))
+    ledger.once("draft.restored", lambda: moderation.restore(moderator, draft))
+    ledger.once("user.blocked", lambda: moderation.block_user(
+        moderator, author, reason="Repeated insults in the threads."))
+    ledger.once("user.unblocked", lambda: moderation.unblock_user(moderator, author))
+    # data exports
+    ledger.once("audit.exported", lambda: audit.export_log(admin, audit.LogFilters()))
+
+    assert ledger.seen >= named_actions_in_the_code(), "an audited action has no test above"
+
+
+def named_actions_in_the_code() -> set[str]:
+    """Every literal action name passed to record() anywhere in the application."""
+    names = set()
+    for path in ROOT.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"record\((.{0,200}?)\)\s*$", text, flags=re.M | re.S):
+            names.update(re.findall(r'"([a-z_]+\.[a-z_]+)"', call.group(1)))
+    return names
+
+
+def test_the_action_scan_finds_the_known_literals():
+    found = named_actions_in_the_code()
+    assert {"proposal.published", "membership.approved", "membership.refused",
+            "user.role_changed", "process.phase_changed"} <= found
