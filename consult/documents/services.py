@@ -24,6 +24,7 @@ from consult.documents.models import (
 )
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
+from consult.follows import services as follows
 from consult.notifications.services import notify
 from consult.text import render_markdown
 
@@ -323,6 +324,7 @@ def save_section_text(user, section: Section, text: str, base_revision_number: A
     db.session.flush()
     section.current_revision = revision
     db.session.flush()
+    follows.revision_saved(section, user)
     merged_with = _authors_between(section, base.number, current.number) if resolution.merged else []
     return SaveResult(revision, merged=resolution.merged, merged_with=merged_with)
 
@@ -501,6 +503,7 @@ def propose_amendment(user, section: Section, *, text: str, rationale: str) -> A
                           rationale=rationale, is_demo=bool(getattr(user, "is_demo", False)))
     db.session.add(amendment)
     db.session.flush()
+    follows.amendment_proposed(amendment, section)
     return amendment
 
 
@@ -600,6 +603,7 @@ def _decide(actor, amendment: Amendment, status: str, reason: str) -> None:
     amendment.voting_open = False
     db.session.flush()
     record(actor, f"amendment.{status}", amendment, reason=reason)
+    follows.amendment_decided(amendment, actor)
     notify(amendment.author, f"amendment.{status}", actor=actor, target=amendment,
            url=url_for("documents.amendment", amendment_id=amendment.id),
            section=amendment.section.heading, reason=reason)

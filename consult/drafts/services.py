@@ -20,6 +20,7 @@ from consult.drafts.models import (
 )
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
+from consult.follows import services as follows
 from consult.notifications.services import notify
 from consult.proposals import services as proposal_services
 
@@ -83,6 +84,7 @@ def start_draft(user, process, *, title: str, body: str, is_private: bool = Fals
     db.session.flush()
     draft.current_revision = revision
     db.session.flush()
+    follows.item_created(user, draft)
     return draft
 
 
@@ -153,6 +155,8 @@ def decide_coauthorship(user, request: DraftCoauthor, *, accept: bool) -> DraftC
     request.status = "accepted" if accept else "refused"
     request.decided_at = utcnow()
     db.session.flush()
+    if accept:
+        follows.item_created(request.user, draft)
     notify(request.user, "draft.coauthor_accepted" if accept else "draft.coauthor_refused",
            actor=user, target=draft, url=_url(draft), draft=draft.title)
     return request
@@ -232,6 +236,7 @@ def save_draft(user, draft: Draft, *, body: str, base_revision_number: Any, mess
     db.session.flush()
     draft.current_revision = revision
     db.session.flush()
+    follows.revision_saved(draft, user)
     merged_with = []
     if resolution.merged:
         authors = db.session.scalars(
@@ -281,6 +286,7 @@ def submit_draft(user, draft: Draft) -> Draft:
     draft.status = "submitted"
     draft.submitted_at = utcnow()
     db.session.flush()
+    follows.status_changed(draft, user)
     return draft
 
 
@@ -316,6 +322,9 @@ def adopt_draft(actor, draft: Draft, *, theme: str = "other"):
     draft.decided_at, draft.decided_by_id = utcnow(), actor.id
     db.session.flush()
     record(actor, "draft.adopted", draft, reason=f"proposal {proposal.id}")
+    follows.status_changed(draft, actor, exclude=[user.id for user in authors])
+    for user in authors:
+        follows.item_created(user, proposal)
     for user in authors:
         notify(user, "draft.adopted", actor=actor, target=draft,
                url=url_for("proposals.detail", proposal_id=proposal.id), draft=draft.title)
@@ -335,6 +344,7 @@ def decline_draft(actor, draft: Draft, *, reason: str) -> Draft:
     draft.decided_at, draft.decided_by_id = utcnow(), actor.id
     db.session.flush()
     record(actor, "draft.declined", draft, reason=reason)
+    follows.status_changed(draft, actor, exclude=[user.id for user in credited_users(draft)])
     for user in credited_users(draft):
         notify(user, "draft.declined", actor=actor, target=draft, url=_url(draft),
                draft=draft.title, reason=reason)

@@ -101,14 +101,15 @@ def follow_state(target_type: str, target_id: int) -> dict[str, Any]:
     }
 
 
-def load_target(target_type: str, target_id: int):
-    """The followable object behind a URL, or NotFound."""
+def load_target(target_type: str, target_id: int, viewer):
+    """The followable object behind a URL, or NotFound (also when `viewer` may not see it)."""
     followable = get_followable(target_type)
     if followable is None or not 0 < target_id < 2**63:
         raise NotFound()
     obj = db.session.get(followable.model, target_id)
     if obj is None:
         raise NotFound()
+    _check_visible(viewer, obj)
     return obj
 
 
@@ -268,9 +269,9 @@ def answered(proposal, actor) -> int:
     return notify_followers(proposal, "follow.answer", actor=actor)
 
 
-def status_changed(target, actor) -> int:
-    """A proposal, plan, amendment or draft changed status."""
-    return notify_followers(target, "follow.status", actor=actor)
+def status_changed(target, actor, exclude=()) -> int:
+    """A proposal, plan or draft changed status (`exclude`: those told directly)."""
+    return notify_followers(target, "follow.status", actor=actor, exclude=exclude)
 
 
 def phase_changed(process, actor) -> int:

@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 
+from consult import permissions
+
 FOLLOW_TYPES = ("process", "proposal", "plan", "amendment", "draft", "section")
 FOLLOW_TYPE_LABELS = {
     "process": _l("Process"),
@@ -55,7 +57,24 @@ def get_followable(target_type: str) -> Followable | None:
     target = comment_targets.get_target(target_type)
     if target is None:
         return None
-    return Followable(target_type, target.model, target.url, comment_targets.target_title)
+    return Followable(target_type, target.model, target.url, comment_targets.target_title,
+                      _CAN_SEE.get(target_type))
+
+
+def _can_see_draft(user, draft) -> bool:
+    return permissions.can_view_draft(user, draft)
+
+
+def _can_see_section(user, section) -> bool:
+    return permissions.can_view_document(user, section.document)
+
+
+def _can_see_amendment(user, amendment) -> bool:
+    return permissions.can_view_document(user, amendment.section.document)
+
+
+# Who may read an item, for the kinds that are not always public.
+_CAN_SEE = {"draft": _can_see_draft, "section": _can_see_section, "amendment": _can_see_amendment}
 
 
 def followable_types() -> tuple[str, ...]:

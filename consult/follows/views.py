@@ -24,7 +24,7 @@ def _back(target_type: str, target) -> str:
 @bp.route("/follow/<target_type>/<int:target_id>", methods=["POST"])
 @login_required
 def follow(target_type: str, target_id: int):
-    target = services.load_target(target_type, target_id)
+    target = services.load_target(target_type, target_id, current_user)
     if FlaskForm().validate_on_submit():
         try:
             services.follow(current_user, target)

@@ -20,6 +20,7 @@ from consult.database import utcnow
 from consult.documents.models import Document, Section
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
+from consult.follows import services as follows
 from consult.plans.models import (
     FUNDING_SOURCES, PLAN_STATUSES, ActionPlan, Milestone, ProgressUpdate, plan_partners,
     plan_proposals, plan_sections,
@@ -166,6 +167,7 @@ def create_plan(user, *, is_demo: bool = False, **values) -> ActionPlan:
     db.session.add(plan)
     db.session.flush()
     record(user, "plan.created", target_type="plan", target_id=plan.id, reason=plan.title)
+    follows.published_in_process(plan.process, plan, user)
     return plan
 
 
@@ -179,6 +181,8 @@ def update_plan(user, plan: ActionPlan, **values) -> ActionPlan:
         db.session.flush()
         record(user, "plan.updated", target_type="plan", target_id=plan.id,
                reason=", ".join(sorted(changed)))
+        if "status" in changed:
+            follows.status_changed(plan, user)
     return plan
 
 
@@ -285,6 +289,7 @@ def add_update(user, plan: ActionPlan, *, happened_on: Any, body: Any,
     db.session.flush()
     record(user, "plan.update_added", target_type="plan", target_id=plan.id,
            reason=clean_date.isoformat())
+    follows.plan_updated(plan, user)
     return update
 
 

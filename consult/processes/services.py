@@ -13,6 +13,7 @@ from consult import permissions
 from consult.audit.services import record
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
+from consult.follows import services as follows
 from consult.processes.models import PHASES, PhaseChange, Process
 
 PER_PAGE = 20
@@ -106,6 +107,7 @@ def change_phase(actor, process: Process, phase: str) -> Process:
     process.phase = phase
     db.session.add(PhaseChange(process_id=process.id, phase=phase, actor_id=actor.id))
     db.session.flush()
+    follows.phase_changed(process, actor)
     return process
 
 

@@ -13,6 +13,7 @@ from consult.audit.services import record
 from consult.database import utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
+from consult.follows import services as follows
 from consult.processes.models import Process
 from consult.proposals.models import STATUSES, THEMES, Proposal
 
@@ -73,6 +74,7 @@ def publish_proposal(actor, process: Process, *, title: str, body: str, theme: s
     db.session.flush()
     if audit:
         record(actor, "proposal.published", proposal, reason=title)
+    follows.published_in_process(process, proposal, actor)
     return proposal
 
 
@@ -132,6 +134,7 @@ def set_status(actor, proposal: Proposal, status: str) -> Proposal:
     if status == "withdrawn" and proposal.voting_open:
         set_voting(actor, proposal, False)
     db.session.flush()
+    follows.status_changed(proposal, actor)
     return proposal
 
 
@@ -150,6 +153,7 @@ def answer_proposal(actor, proposal: Proposal, answer: str) -> Proposal:
     proposal.answered_at = utcnow()
     proposal.answered_by_id = actor.id
     db.session.flush()
+    follows.answered(proposal, actor)
     return proposal
 
 
