@@ -20,6 +20,7 @@ FEATURES = (
     "consult.notifications",
     "consult.follows",
     "consult.search",
+    "consult.opendata",
     "consult.moderation",
     "consult.privacy",
     "consult.demo",

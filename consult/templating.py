@@ -22,6 +22,7 @@ NAV_ITEMS = (
     ("proposals.index", "proposals", _l("Proposals")),
     ("plans.index", "plans", _l("Action plans")),
     ("dashboard.index", "dashboard", _l("City dashboard")),
+    ("opendata.index", "opendata", _l("Open data")),
 )
 
 
