@@ -52,3 +52,8 @@ def test_docs_page_lists_the_endpoints_without_inline_scripts(api):
     assert "POST /api/v1/tokens" in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert " style=" not in html
+
+
+def test_footer_links_to_the_api_page(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/api/v1/docs"' in html
