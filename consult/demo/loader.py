@@ -22,6 +22,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "consult.documents.demo",
     "consult.plans.demo",
     "consult.reports.demo",
+    "consult.moderation.demo",
 )
 
 MISSION_IT = (
