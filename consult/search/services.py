@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import Select, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql import operators
 
 from consult.comments.models import Comment
 from consult.documents.models import Amendment, Document, Section, SectionRevision
@@ -183,8 +184,14 @@ def _group(kind: str, query: Query, page: int, per_page: int) -> Group:
     total = min(total, COUNT_CAP)
     ids: list[int] = []
     if total and (page - 1) * per_page < total:
+        # Rank only the (at most COUNT_CAP + 1) matches that the count saw: ranking every
+        # match of a common word among a million comments took half a second.
+        candidates = (matched.add_columns(rank.element.label("score"))
+                      .limit(COUNT_CAP + 1).subquery())
+        score = (candidates.c.score.desc() if rank.modifier is operators.desc_op
+                 else candidates.c.score.asc())
         ids = list(db.session.scalars(
-            matched.order_by(rank, matched.selected_columns[0].desc())
+            select(candidates.c[0]).order_by(score, candidates.c[0].desc())
             .limit(per_page).offset((page - 1) * per_page)))
     return Group(kind, total, _hits(kind, ids, query), page, per_page, capped)
 
