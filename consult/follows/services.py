@@ -80,7 +80,8 @@ def _insert_follow(user_id: int, target_type: str, target_id: int) -> bool:
     statement = insert_(Follow).values(
         user_id=user_id, target_type=target_type, target_id=target_id, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["user_id", "target_type", "target_id"])
-    return bool(db.session.execute(statement).rowcount)
+    # RETURNING says whether a row was made (rowcount is not reliable for ON CONFLICT).
+    return db.session.execute(statement.returning(Follow.id)).first() is not None
 
 
 def is_following(user, target_type: str, target_id: int) -> bool:
