@@ -49,8 +49,9 @@ class HideIn(Body):
 
 
 class BlockIn(Body):
-    reason: str = Field(description="Why the account is blocked (at least 15 characters); "
-                                    "the account holder reads it.")
+    reason: str = Field(description="Why the account is blocked, read by its holder: one of "
+                                    "spam, offensive, off_topic, personal_data, other, or a "
+                                    "sentence of at least 15 characters.")
 
 
 class ModeratedUserOut(BaseModel):

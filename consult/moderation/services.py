@@ -240,7 +240,8 @@ def block_user(actor, user: User, *, reason: str) -> User:
     """Block an account with a justification: it can still read, but no longer take part."""
     _check_can_block(actor, user)
     reason = (reason or "").strip()
-    if len(reason) < MIN_BLOCK_REASON:
+    # One of the report reasons (api-v1.md: spam, offensive, ...) is a justification too.
+    if reason not in REASONS and len(reason) < MIN_BLOCK_REASON:
         _raise_if({"reason": [_("Explain the reason in at least %(n)s characters.", n=MIN_BLOCK_REASON)]})
     if len(reason) > MAX_BLOCK_REASON:
         _raise_if({"reason": [_("Use at most 1,000 characters.")]})

@@ -115,6 +115,13 @@ def test_moderator_blocks_and_unblocks(api_as, moderator):
     assert response.status_code == 200 and response.get_json()["blocked"] is False
 
 
+def test_block_with_a_contract_reason_code(api_as, moderator):
+    target = make_user()
+    response = api_as(moderator).post(f"/moderation/users/{target.id}/block",
+                                      json={"reason": "spam"})
+    assert response.status_code == 200 and response.get_json()["blocked_reason"] == "spam"
+
+
 def test_block_needs_a_reason_and_a_moderator(api_as, moderator, participant):
     target = make_user()
     assert api_as(moderator).post(f"/moderation/users/{target.id}/block",
