@@ -229,3 +229,10 @@ def test_settings_row_records_the_last_digest(participant, staff):
     delivery.send_digests()
     settings = db.session.get(NotificationSettings, participant.id)
     assert settings.last_digest_at is not None and settings.email_mode == "daily"
+
+
+def test_profile_and_notifications_pages_link_to_the_settings(login_as, participant):
+    client = login_as(participant)
+    for path in ("/account/profile", "/notifications"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/notifications/settings"' in page and 'href="/following"' in page
