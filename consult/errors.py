@@ -115,6 +115,8 @@ def register_error_handlers(app: Flask) -> None:
             headers["Retry-After"] = error.get_response().headers["Retry-After"]
         elif status == 429 and getattr(error, "retry_after", None):
             headers["Retry-After"] = str(error.retry_after)
+        if status == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)  # HTTP requires it on a 405
         return body, code, headers
 
     @app.errorhandler(Exception)

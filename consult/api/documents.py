@@ -328,3 +328,27 @@ def decide_amendment(amendment_id: int, data: DecisionIn):
                                            reason=data.reason)
     return {**amendment_json(amendment), "revision": revision_json(result.revision),
             "merged": result.merged}
+
+
+class AmendmentVoteIn(Body):
+    choice: Literal[CHOICES]
+
+
+class AmendmentVoteOut(BaseModel):
+    votes: Tally
+    my_vote: Literal[CHOICES] | None
+
+
+@operation("PUT", "/amendments/<int:amendment_id>/vote", tag="Documents",
+           summary="Vote on an amendment (participants)", body=AmendmentVoteIn,
+           response=AmendmentVoteOut, auth=True)
+def vote_amendment(amendment_id: int, data: AmendmentVoteIn):
+    """Like proposal votes: one per account, changeable while the amendment is open."""
+    tally = votes.cast_vote(current_api_user(), _amendment(amendment_id), data.choice)
+    return {"votes": tally.as_dict(), "my_vote": data.choice}
+
+
+@operation("DELETE", "/amendments/<int:amendment_id>/vote", tag="Documents",
+           summary="Withdraw your vote on an amendment (participants)", status=204, auth=True)
+def withdraw_amendment_vote(amendment_id: int):
+    votes.withdraw_vote(current_api_user(), _amendment(amendment_id))

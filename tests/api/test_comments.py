@@ -165,6 +165,16 @@ def test_amendment_comments(api, api_as, participant):
     assert api.get(f"/amendments/{amendment.id}/comments").get_json()["total"] == 1
 
 
+def test_action_plan_comments(api, api_as, participant):
+    from tests.plans.factories import make_plan
+
+    plan = make_plan(make_proposal().process)
+    response = _post(api_as(participant), f"/action-plans/{plan.id}/comments", body="When?",
+                     stance="neutral")
+    assert response.status_code == 201 and response.get_json()["target_type"] == "plan"
+    assert api.get(f"/action-plans/{plan.id}/comments").get_json()["total"] == 1
+
+
 def test_unknown_target_is_404(api, api_as, participant):
     assert api.get("/proposals/999/comments").status_code == 404
     assert _post(api_as(participant), "/amendments/999/comments", body="x").status_code == 404

@@ -270,3 +270,24 @@ def test_amendments_of_a_section_are_listed(api, participant, count_queries):
     with count_queries() as five:
         assert api.get(f"/sections/{section.id}/amendments").get_json()["total"] == 5
     assert one.count == five.count
+
+
+def test_amendments_are_voted_once_per_account(api, api_as, participant):
+    amendment = make_amendment(first_section(make_document()), make_user())
+    client = api_as(participant)
+    client.put(f"/amendments/{amendment.id}/vote", json={"choice": "favor"})
+    response = client.put(f"/amendments/{amendment.id}/vote", json={"choice": "against"})
+    assert response.status_code == 200
+    assert response.get_json()["votes"]["total"] == 1 and response.get_json()["my_vote"] == "against"
+    assert client.get(f"/amendments/{amendment.id}").get_json()["my_vote"] == "against"
+    assert api.get(f"/amendments/{amendment.id}").get_json()["my_vote"] is None
+    assert client.delete(f"/amendments/{amendment.id}/vote").status_code == 204
+    assert api.get(f"/amendments/{amendment.id}").get_json()["votes"]["total"] == 0
+
+
+def test_decided_amendments_take_no_votes(api_as, staff, participant):
+    amendment = make_amendment(first_section(make_document()), make_user())
+    api_as(staff).post(f"/amendments/{amendment.id}/decision",
+                       json={"decision": "rejected", "reason": "No."})
+    response = api_as(participant).put(f"/amendments/{amendment.id}/vote", json={"choice": "favor"})
+    assert response.status_code == 403

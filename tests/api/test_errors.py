@@ -71,10 +71,11 @@ def test_unknown_route_under_api_is_json_404(api):
     assert response.is_json and error_code(response) == "not_found"
 
 
-def test_wrong_method_is_json_405(api):
+def test_wrong_method_is_json_405_with_allow(api):
     response = api.put("/organizations", json={})
     assert response.status_code == 405
-    assert response.is_json
+    assert response.is_json and error_code(response) == "method_not_allowed"
+    assert {"GET", "POST"} <= {m.strip() for m in response.headers["Allow"].split(",")}
 
 
 def test_unknown_id_is_json_404(api_as, staff):

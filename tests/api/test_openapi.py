@@ -57,3 +57,40 @@ def test_docs_page_lists_the_endpoints_without_inline_scripts(api):
 def test_footer_links_to_the_api_page(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/api/v1/docs"' in html
+
+
+# Every endpoint of api-v1.md, as (method, path).
+CONTRACT = [
+    ("POST", "/tokens"), ("DELETE", "/tokens/current"), ("GET", "/me"),
+    ("GET", "/organizations"), ("POST", "/organizations"),
+    ("POST", "/organizations/{organization_id}/members"),
+    ("GET", "/processes"), ("POST", "/processes"), ("GET", "/processes/{process_id}"),
+    ("POST", "/processes/{process_id}/documents"), ("GET", "/documents/{document_id}"),
+    ("GET", "/sections/{section_id}"), ("PUT", "/sections/{section_id}"),
+    ("GET", "/sections/{section_id}/revisions"),
+    ("GET", "/sections/{section_id}/revisions/{number}"),
+    ("POST", "/sections/{section_id}/amendments"), ("GET", "/amendments/{amendment_id}"),
+    ("POST", "/amendments/{amendment_id}/decision"),
+    ("GET", "/proposals"), ("POST", "/proposals"), ("GET", "/proposals/{proposal_id}"),
+    ("PATCH", "/proposals/{proposal_id}"), ("PUT", "/proposals/{proposal_id}/vote"),
+    ("DELETE", "/proposals/{proposal_id}/vote"),
+    ("GET", "/proposals/{target_id}/comments"), ("POST", "/proposals/{target_id}/comments"),
+    ("PATCH", "/comments/{comment_id}"), ("DELETE", "/comments/{comment_id}"),
+    ("GET", "/action-plans/{target_id}/comments"), ("POST", "/action-plans/{target_id}/comments"),
+    ("GET", "/amendments/{target_id}/comments"), ("POST", "/amendments/{target_id}/comments"),
+    ("GET", "/sections/{target_id}/comments"), ("POST", "/sections/{target_id}/comments"),
+    ("POST", "/comments/{comment_id}/reports"), ("GET", "/moderation/reports"),
+    ("POST", "/moderation/comments/{comment_id}/hide"),
+    ("POST", "/moderation/comments/{comment_id}/restore"),
+    ("POST", "/moderation/users/{user_id}/block"), ("POST", "/moderation/users/{user_id}/unblock"),
+    ("GET", "/moderation/log"),
+    ("GET", "/action-plans"), ("POST", "/action-plans"), ("GET", "/action-plans/{plan_id}"),
+    ("PATCH", "/action-plans/{plan_id}"), ("GET", "/stats"),
+]
+
+
+def test_every_contract_endpoint_is_implemented_and_documented(api):
+    paths = api.get("/openapi.json").get_json()["paths"]
+    missing = [(method, path) for method, path in CONTRACT
+               if method.lower() not in paths.get("/api/v1" + path, {})]
+    assert missing == []
