@@ -40,7 +40,7 @@ def test_the_export_holds_every_section(active_participant):
     assert [edit["body"] for edit in comment["earlier_versions"]] == ["First words."]
     assert data["votes"][0]["choice"] == "favor"
     assert data["reports"][0]["details"] == "An advert."
-    assert data["notifications"][0]["kind"] == "moderation.restored"
+    assert "moderation.restored" in [note["kind"] for note in data["notifications"]]
     assert "Someone else's words." not in json.dumps(data)
 
 
