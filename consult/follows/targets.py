@@ -57,8 +57,17 @@ def get_followable(target_type: str) -> Followable | None:
     target = comment_targets.get_target(target_type)
     if target is None:
         return None
-    return Followable(target_type, target.model, target.url, comment_targets.target_title,
+    return Followable(target_type, target.model, target.url, _title,
                       _CAN_SEE.get(target_type))
+
+
+def _title(obj) -> str:
+    """The item's name; a draft hidden by moderation does not show its title."""
+    from consult.comments.targets import target_title
+
+    if getattr(obj, "hidden_at", None) is not None:
+        return str(_l("An item hidden by moderation"))
+    return target_title(obj)
 
 
 def _can_see_draft(user, draft) -> bool:

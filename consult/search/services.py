@@ -294,7 +294,8 @@ def _load_comments(ids):
         if target is None:
             continue
         for obj in db.session.scalars(select(target.model).where(target.model.id.in_(target_ids))):
-            titles[(target_type, obj.id)] = target_title(obj)
+            hidden = getattr(obj, "hidden_at", None) is not None  # a hidden draft's title too
+            titles[(target_type, obj.id)] = _("an item hidden by moderation") if hidden else target_title(obj)
     return {
         c.id: (_("Comment on “%(title)s”", title=titles.get((c.target_type, c.target_id), "…")),
                url_for("search.comment", comment_id=c.id), c.body, "")

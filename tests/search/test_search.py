@@ -259,3 +259,24 @@ def test_counting_stops_at_the_cap(client, process, participant, monkeypatch):
     assert group.capped and group.total == 5
     page = client.get("/search?q=panchine").get_data(as_text=True)
     assert "more than 5" in page and "Many results" in page
+
+
+def test_hidden_amendments_leave_the_index(process, participant):
+    section = make_section(process, heading="Verde", text="Parchi.")
+    amendment = make_amendment(section, participant, text="Giardini pensili.")
+    assert _ids("amendment", "pensili") == [amendment.id]
+    amendment.hidden_at = utcnow()
+    db.session.commit()
+    assert _ids("amendment", "pensili") == []
+    amendment.hidden_at = None
+    db.session.commit()
+    assert _ids("amendment", "pensili") == [amendment.id]
+
+
+def test_a_comment_on_a_hidden_draft_does_not_show_the_draft_title(process, participant):
+    draft = make_draft(process, participant, title="Titolo segreto")
+    make_comment(draft, participant, "Fioriere sul balcone.")
+    draft.hidden_at = utcnow()
+    db.session.commit()
+    hit = services.search("fioriere", kind="comment").groups[0].hits[0]
+    assert "segreto" not in hit.title
