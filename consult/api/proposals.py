@@ -106,7 +106,7 @@ def list_proposals(query: ProposalQuery):
     """Filters combine; `sort` is `newest` (default), `most_voted` or `most_commented`."""
     statement = services.list_query(process_id=query.process_id, status=query.status,
                                     theme=query.theme, sort=query.sort)
-    if query.q is not None:
+    if query.q and query.q.strip():
         from consult.search.services import matching
 
         statement = statement.where(Proposal.id.in_(matching("proposal", query.q)))

@@ -27,8 +27,8 @@ from tests.proposals.factories import make_process, make_proposal
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 # (generation mode, whether path ids name the seeded objects, examples per operation)
-RUNS = [(GenerationMode.POSITIVE, False, 6), (GenerationMode.POSITIVE, True, 8),
-        (GenerationMode.NEGATIVE, False, 5)]
+RUNS = [(GenerationMode.POSITIVE, False, 4), (GenerationMode.POSITIVE, True, 6),
+        (GenerationMode.NEGATIVE, False, 4)]
 TARGET_OF_PATH = {"proposals": "proposal_id", "action-plans": "plan_id",
                   "amendments": "amendment_id", "sections": "section_id"}
 
@@ -64,6 +64,7 @@ def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
 def test_api_conforms_to_its_openapi_document(app):
     staff, ids = _seed()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    token = [token_for(staff)]
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -78,9 +79,10 @@ def test_api_conforms_to_its_openapi_document(app):
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
             def run(case):
-                # A fresh token each time: DELETE /tokens/current revokes the one it is sent.
-                response = case.call(headers={"Authorization": f"Bearer {token_for(staff)}"})
+                response = case.call(headers={"Authorization": f"Bearer {token[0]}"})
                 db.session.rollback()
+                if operation.path.endswith("/tokens/current") and response.status_code == 204:
+                    token[0] = token_for(staff)  # that call revoked it
                 case.validate_response(response, checks=CHECKS)
 
             try:
