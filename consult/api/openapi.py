@@ -33,6 +33,15 @@ def _path_parameters(rule: str) -> list[dict]:
     return parameters
 
 
+def _not_null(prop: dict) -> dict:
+    """A query string has no null: an optional parameter is simply left out."""
+    options = [option for option in prop.get("anyOf", ()) if option.get("type") != "null"]
+    if len(options) == 1 and len(prop["anyOf"]) == 2:
+        rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+        return {**options[0], **rest}
+    return prop
+
+
 def _query_parameters(model: type[BaseModel] | None) -> list[dict]:
     if model is None:
         return []
@@ -40,7 +49,7 @@ def _query_parameters(model: type[BaseModel] | None) -> list[dict]:
     required = set(schema.get("required", ()))
     return [
         {"name": name, "in": "query", "required": name in required,
-         "schema": {k: v for k, v in prop.items() if k != "title"},
+         "schema": {k: v for k, v in _not_null(prop).items() if k != "title"},
          **({"description": prop["description"]} if "description" in prop else {})}
         for name, prop in schema.get("properties", {}).items()
     ]
@@ -205,7 +214,8 @@ def docs():
                 "id": op["operationId"], "method": method.upper(), "path": path,
                 "summary": op["summary"], "description": op.get("description", ""),
                 "auth": op["security"] == [{"bearerAuth": []}],
-                "parameters": op.get("parameters", []),
+                "parameters": [{**p, "type": type_label(p["schema"], components)}
+                               for p in op.get("parameters", [])],
                 "body": field_rows(body.get("schema"), components),
                 "status": success[0],
                 "answer_type": type_label(answer, components) if answer else "",
