@@ -9,7 +9,7 @@ from consult.moderation.models import Report  # noqa: F401
 from consult.processes.models import PhaseChange, Process  # noqa: F401
 from consult.proposals.models import Proposal  # noqa: F401
 from consult.comments.models import Comment, CommentEdit  # noqa: F401
-from consult.votes.models import Vote  # noqa: F401
+from consult.votes.models import Vote, VoteTally  # noqa: F401
 from consult.plans.models import ActionPlan, Milestone, ProgressUpdate  # noqa: F401
 from consult.reports.models import ProcessReport  # noqa: F401
 from consult.documents.models import Amendment, Document, Section, SectionRevision  # noqa: F401

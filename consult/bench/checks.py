@@ -48,6 +48,12 @@ def counter_mismatches(connection: Connection) -> dict[str, int]:
         result[f"{table}.{column}"] = connection.execute(text(
             f'SELECT COUNT(*) FROM "{table}" AS t LEFT JOIN ({recount}) AS c '
             f"ON c.target_id = t.id WHERE t.{column} <> COALESCE(c.n, 0)")).scalar()
+    result["vote_tallies"] = connection.execute(text(
+        "SELECT COUNT(*) FROM (SELECT target_type, target_id, category, choice, COUNT(*) AS n "
+        "FROM votes GROUP BY target_type, target_id, category, choice) AS r "
+        "FULL OUTER JOIN vote_tallies AS t ON t.target_type = r.target_type "
+        "AND t.target_id = r.target_id AND t.category = r.category AND t.choice = r.choice "
+        "WHERE COALESCE(r.n, 0) <> COALESCE(t.count, 0)")).scalar()
     return result
 
 

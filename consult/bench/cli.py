@@ -72,6 +72,16 @@ def check_command() -> None:
     sys.exit(0 if result["ok"] else 1)
 
 
+@bench_cli.command("recount")
+def recount_command() -> None:
+    """Create missing tables, then set every kept counter and tally from the raw rows."""
+    db.create_all()
+    with db.engine.begin() as connection:
+        for statement in gen.counter_updates():
+            connection.exec_driver_sql(statement)
+    click.echo("Counters and tallies set from the raw rows.")
+
+
 @bench_cli.command("info")
 def info_command() -> None:
     """JSON for the load scripts: the showcase proposal, proposals open to votes, ..."""

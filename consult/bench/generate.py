@@ -527,6 +527,10 @@ def counter_updates() -> list[str]:
                 f'UPDATE "{table}" SET votes_count = v.n FROM (SELECT target_id, COUNT(*) AS n '
                 f"FROM votes WHERE target_type = '{target_type}' GROUP BY target_id) AS v "
                 f'WHERE "{table}".id = v.target_id')
+    statements += ["DELETE FROM vote_tallies",
+                   "INSERT INTO vote_tallies (target_type, target_id, category, choice, count) "
+                   "SELECT target_type, target_id, category, choice, COUNT(*) FROM votes "
+                   "GROUP BY target_type, target_id, category, choice"]
     return statements
 
 

@@ -33,3 +33,18 @@ class Vote(CreatedAtMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Vote {self.choice} on {self.target_type} {self.target_id} by {self.user_id}>"
+
+
+class VoteTally(db.Model):
+    """How many votes of each category and choice an item holds, moved in the same
+    transaction as each vote (consult.votes.services): a tally reads at most 15 rows
+    instead of counting every vote (85,000 on the most voted proposal at bench scale).
+    Always equal to a recount of the votes rows."""
+
+    __tablename__ = "vote_tallies"
+
+    target_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    target_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(10), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from consult import permissions
@@ -17,7 +19,7 @@ from consult.accounts.models import CATEGORIES
 from consult.database import utcnow
 from consult.errors import Conflict, InvalidInput, PermissionDenied
 from consult.extensions import db
-from consult.votes.models import CHOICES, Vote
+from consult.votes.models import CHOICES, Vote, VoteTally
 from consult.votes.targets import Votable, votable_for
 
 
@@ -80,34 +82,38 @@ def cast_vote(user, target, choice: str) -> Tally:
     if choice not in CHOICES:
         message = _("Choose in favour, against or abstain.")
         raise InvalidInput(message, {"choice": [message]})
-    if _insert_or_update(user, votable.type, target.id, choice) and votable.has_counter:
+    before = _insert_or_update(user, votable.type, target.id, choice)
+    _move_tally(votable.type, target.id, before, (user.category, choice))
+    if before is None and votable.has_counter:
         _bump(votable, target.id, +1)
     db.session.flush()
     return tally(target)
 
 
-def _insert_or_update(user, target_type: str, target_id: int, choice: str) -> bool:
-    """Record the choice; True when a new vote row was made.
+def _insert_or_update(user, target_type: str, target_id: int,
+                      choice: str) -> tuple[str, str] | None:
+    """Record the choice; the (category, choice) the vote had before, None for a new vote.
 
-    Update first; with no row to update, insert inside a savepoint. Racing writers of
+    Lock and update the row; with no row, insert inside a savepoint. Racing writers of
     the same account either hit the unique constraint (then the row exists: update
     it) or find their row withdrawn meanwhile (then insert again).
     """
     mine = (Vote.target_type == target_type, Vote.target_id == target_id, Vote.user_id == user.id)
     for _attempt in range(5):
-        changed = db.session.execute(
-            update(Vote).where(*mine)
-            .values(choice=choice, category=user.category, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if changed:
-            return False
+        before = db.session.execute(
+            select(Vote.category, Vote.choice).where(*mine).with_for_update()).first()
+        if before is not None:
+            db.session.execute(
+                update(Vote).where(*mine)
+                .values(choice=choice, category=user.category, updated_at=utcnow())
+                .execution_options(synchronize_session=False))
+            return before[0], before[1]
         try:
             with db.session.begin_nested():
                 db.session.add(Vote(target_type=target_type, target_id=target_id, user_id=user.id,
                                     choice=choice, category=user.category,
                                     is_demo=bool(getattr(user, "is_demo", False))))
-            return True
+            return None
         except IntegrityError:
             continue
     raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
@@ -117,15 +123,43 @@ def withdraw_vote(user, target) -> Tally:
     """Take the vote back (nothing happens when there was none); returns the new tally."""
     votable = votable_for(target)
     _check(user, target)
-    result = db.session.execute(
+    removed = db.session.execute(
         delete(Vote).where(Vote.target_type == votable.type, Vote.target_id == target.id,
                            Vote.user_id == user.id)
-        .execution_options(synchronize_session="fetch")
-    )
-    if result.rowcount and votable.has_counter:
-        _bump(votable, target.id, -result.rowcount)
+        .returning(Vote.category, Vote.choice)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for category, choice in removed:
+        _move_tally(votable.type, target.id, (category, choice), None)
+    if removed and votable.has_counter:
+        _bump(votable, target.id, -len(removed))
     db.session.flush()
     return tally(target)
+
+
+def _move_tally(target_type: str, target_id: int, before: tuple[str, str] | None,
+                after: tuple[str, str] | None) -> None:
+    """Move one vote between (category, choice) counts, by atomic statements and in
+    a fixed order of rows, so that concurrent voters neither lose counts nor deadlock."""
+    if before == after:
+        return
+    deltas = {}
+    if before is not None:
+        deltas[before] = -1
+    if after is not None:
+        deltas[after] = deltas.get(after, 0) + 1
+    for (category, choice), delta in sorted(deltas.items()):
+        key = {"target_type": target_type, "target_id": target_id, "category": category,
+               "choice": choice}
+        if delta < 0:
+            db.session.execute(
+                update(VoteTally).filter_by(**key).values(count=VoteTally.count + delta)
+                .execution_options(synchronize_session=False))
+        else:
+            insert = (pg_insert if db.session.get_bind().dialect.name == "postgresql"
+                      else sqlite_insert)(VoteTally).values(**key, count=delta)
+            db.session.execute(insert.on_conflict_do_update(
+                index_elements=list(key), set_={"count": VoteTally.count + insert.excluded.count}))
 
 
 def _bump(votable: Votable, target_id: int, delta: int) -> None:
@@ -141,13 +175,13 @@ def _bump(votable: Votable, target_id: int, delta: int) -> None:
 # --- reading ------------------------------------------------------------------------
 
 def tally(target) -> Tally:
-    """Counts overall and by stakeholder category, in one query."""
+    """Counts overall and by stakeholder category, in one query (of the kept tallies)."""
     votable = votable_for(target)
     result = Tally(voting_open=bool(getattr(target, "voting_open", False)))
     rows = db.session.execute(
-        select(Vote.category, Vote.choice, func.count(Vote.id))
-        .where(Vote.target_type == votable.type, Vote.target_id == target.id)
-        .group_by(Vote.category, Vote.choice)
+        select(VoteTally.category, VoteTally.choice, VoteTally.count)
+        .where(VoteTally.target_type == votable.type, VoteTally.target_id == target.id,
+               VoteTally.count != 0)
     ).all()
     for category, choice, count in rows:
         result.add(category, choice, count)
@@ -161,9 +195,9 @@ def tallies(target_type: str, ids) -> dict[int, Tally]:
     if not ids:
         return results
     rows = db.session.execute(
-        select(Vote.target_id, Vote.category, Vote.choice, func.count(Vote.id))
-        .where(Vote.target_type == target_type, Vote.target_id.in_(ids))
-        .group_by(Vote.target_id, Vote.category, Vote.choice)
+        select(VoteTally.target_id, VoteTally.category, VoteTally.choice, VoteTally.count)
+        .where(VoteTally.target_type == target_type, VoteTally.target_id.in_(ids),
+               VoteTally.count != 0)
     ).all()
     for target_id, category, choice, count in rows:
         results[target_id].add(category, choice, count)

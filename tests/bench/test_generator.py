@@ -40,6 +40,7 @@ def test_generated_votes_are_unique_and_counters_equal_a_recount(app):
     assert result["counter_mismatches"]["proposals.votes_count"] == 0
     assert result["counter_mismatches"]["proposals.comments_count"] == 0
     assert result["counter_mismatches"]["action_plans.comments_count"] == 0
+    assert result["counter_mismatches"]["vote_tallies"] == 0
     assert result["ok"]
     assert db.session.scalar(select(func.sum(Proposal.votes_count))) == 300
     # voters vote with the category of their account
