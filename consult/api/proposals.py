@@ -6,10 +6,10 @@ from typing import Literal
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from consult.api.auth import current_api_user
-from consult.api.common import Page, Tally, iso, paginate
+from consult.api.common import Page, Tally, iso, page_json
 from consult.api.routing import operation
 from consult.api.validation import Body, Id, PageQuery, PatchBody
 from consult.database import get_or_404
@@ -17,7 +17,7 @@ from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.processes.models import Process
 from consult.proposals import services
-from consult.proposals.models import STATUSES, THEMES, Proposal
+from consult.proposals.models import STATUSES, THEMES, Proposal, proposal_sections
 from consult.votes import services as votes
 from consult.votes.models import CHOICES
 
@@ -79,10 +79,25 @@ class VoteOut(BaseModel):
     my_vote: Choice | None
 
 
-def proposal_summary_json(proposal: Proposal) -> dict:
+def _section_ids(proposal_ids: list[int]) -> dict[int, list[int]]:
+    """The linked section ids of a page of proposals, in one query."""
+    found: dict[int, list[int]] = {proposal_id: [] for proposal_id in proposal_ids}
+    if proposal_ids:
+        rows = db.session.execute(
+            select(proposal_sections.c.proposal_id, proposal_sections.c.section_id)
+            .where(proposal_sections.c.proposal_id.in_(proposal_ids))
+            .order_by(proposal_sections.c.section_id)).all()
+        for proposal_id, section_id in rows:
+            found[proposal_id].append(section_id)
+    return found
+
+
+def proposal_summary_json(proposal: Proposal, section_ids: list[int] | None = None) -> dict:
+    if section_ids is None:
+        section_ids = [section.id for section in proposal.sections]
     return {"id": proposal.id, "process_id": proposal.process_id, "title": proposal.title,
             "body": proposal.body, "theme": proposal.theme, "status": proposal.status,
-            "answer": proposal.answer, "section_ids": [s.id for s in proposal.sections],
+            "answer": proposal.answer, "section_ids": section_ids,
             "voting_open": proposal.voting_open, "comments_count": proposal.comments_count or 0,
             "votes_count": proposal.votes_count or 0, "created_at": iso(proposal.created_at)}
 
@@ -104,14 +119,13 @@ def _process(process_id: int) -> Process:
            response=Page[ProposalSummary])
 def list_proposals(query: ProposalQuery):
     """Filters combine; `sort` is `newest` (default), `most_voted` or `most_commented`."""
-    statement = services.list_query(process_id=query.process_id, status=query.status,
-                                    theme=query.theme, sort=query.sort)
-    if query.q and query.q.strip():
-        from consult.search.services import matching
-
-        statement = statement.where(Proposal.id.in_(matching("proposal", query.q)))
-    statement = statement.options(selectinload(Proposal.sections))
-    return paginate(statement, query, proposal_summary_json)
+    result = services.list_proposals(process_id=query.process_id, status=query.status,
+                                     theme=query.theme, sort=query.sort, q=query.q,
+                                     page=query.page, per_page=query.per_page)
+    sections = _section_ids([proposal.id for proposal in result.items])
+    return page_json(result.items, page=query.page, per_page=query.per_page,
+                     total=result.total or 0,
+                     serialize=lambda p: proposal_summary_json(p, sections[p.id]))
 
 
 @operation("POST", "/proposals", tag="Proposals", summary="Publish a proposal (staff)",

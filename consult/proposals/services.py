@@ -202,9 +202,10 @@ def check_filters(*, status: str | None = None, theme: str | None = None,
 
 
 def list_query(*, process_id: int | None = None, status: str | None = None,
-               theme: str | None = None, sort: str = "newest", ids_only: bool = False):
+               theme: str | None = None, sort: str = "newest", ids_only: bool = False,
+               q: str | None = None):
     """The select() of the proposal list: filtered and sorted in SQL (of ids only, or of
-    proposals with their process)."""
+    proposals with their process). `q` keeps the proposals a full-text search finds."""
     check_filters(status=status, theme=theme, sort=sort)
     query = (select(Proposal.id) if ids_only
              else select(Proposal).options(joinedload(Proposal.process)))
@@ -214,6 +215,10 @@ def list_query(*, process_id: int | None = None, status: str | None = None,
         query = query.where(Proposal.status == status)
     if theme:
         query = query.where(Proposal.theme == theme)
+    if q and q.strip():
+        from consult.search.services import matching
+
+        query = query.where(Proposal.id.in_(matching("proposal", q)))
     order = {
         "most_voted": (Proposal.votes_count.desc(), Proposal.id.desc()),
         "most_commented": (Proposal.comments_count.desc(), Proposal.id.desc()),
@@ -223,9 +228,10 @@ def list_query(*, process_id: int | None = None, status: str | None = None,
 
 def list_proposals(*, process_id: int | None = None, status: str | None = None,
                    theme: str | None = None, sort: str = "newest", page: int = 1,
-                   per_page: int = PER_PAGE):
+                   per_page: int = PER_PAGE, q: str | None = None):
     """A page of proposals (Flask-SQLAlchemy Pagination): three queries, any data size."""
-    ids = list_query(process_id=process_id, status=status, theme=theme, sort=sort, ids_only=True)
+    ids = list_query(process_id=process_id, status=status, theme=theme, sort=sort, ids_only=True,
+                     q=q)
     return _IdsFirstPagination(select=ids, session=db.session(), page=max(page or 1, 1),
                                per_page=per_page, max_per_page=100, error_out=False)
 
