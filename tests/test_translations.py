@@ -1,0 +1,103 @@
+"""Every UI string of the source has an Italian translation, and the pages speak it.
+
+Italian is the site's default language: an English msgid without Italian would show
+English to most visitors, so a string added without a translation fails here.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+ITALIAN_PO = ROOT / "translations" / "it" / "LC_MESSAGES" / "messages.po"
+# The same keywords as `make extract-messages`, on top of babel's defaults
+# (_, gettext, ngettext, pgettext, ...).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+SOURCE_DIRS = {"consult", "templates"}  # babel.cfg looks only there; skip node_modules & co.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def _in_sources(path: str) -> bool:
+    top = os.path.relpath(path, ROOT).split(os.sep)[0]
+    return top == "." or (top in SOURCE_DIRS and not os.path.basename(path).startswith((".", "_")))
+
+
+@cache
+def _source_msgids() -> dict[str, str]:
+    """msgid (the singular for plurals) → where it is first used."""
+    with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg, "babel.cfg")
+    found: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=KEYWORDS,
+            directory_filter=_in_sources):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, f"{filename}:{lineno}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def italian():
+    with open(ITALIAN_PO, "rb") as po:
+        return read_po(po, locale="it")
+
+
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not message.fuzzy and all(s and s.strip() for s in strings)
+
+
+def test_every_source_string_has_an_italian_translation(italian):
+    source = _source_msgids()
+    assert len(source) > 100, "extraction found almost nothing: check babel.cfg"
+    missing = [f"{where}: {msgid!r}" for msgid, where in sorted(source.items(), key=lambda i: i[1])
+               if (m := italian.get(msgid)) is None or not _translated(m)]
+    assert not missing, (f"{len(missing)} strings lack an Italian translation; run "
+                         "`make extract-messages` and translate them in "
+                         "translations/it/LC_MESSAGES/messages.po:\n" + "\n".join(missing))
+
+
+def test_email_templates_are_extracted():
+    source = _source_msgids()
+    assert any(where.startswith("templates") and ".txt:" in where for where in source.values())
+
+
+def test_italian_translations_keep_the_placeholders(italian):
+    wrong = []
+    for message in italian:
+        if not message.id or not _translated(message):
+            continue
+        if isinstance(message.id, tuple):
+            # Each plural form may drop %(num)s ("Il passaggio"), but nothing else.
+            expected = set(PLACEHOLDER.findall(" ".join(message.id))) - {"%(num)s"}
+            for form in message.string:
+                if set(PLACEHOLDER.findall(form)) - {"%(num)s"} != expected:
+                    wrong.append(f"{message.id[0]!r} → {form!r}")
+        elif set(PLACEHOLDER.findall(message.id)) != set(PLACEHOLDER.findall(message.string)):
+            wrong.append(f"{message.id!r} → {message.string!r}")
+    assert not wrong, "Placeholders differ:\n" + "\n".join(wrong)
+
+
+def test_italian_plurals_have_both_forms(italian):
+    incomplete = [m.id[0] for m in italian
+                  if m.id and isinstance(m.id, tuple) and len(m.string) != 2]
+    assert not incomplete
+
+
+def test_pages_speak_italian_by_default_and_english_on_request(client):
+    italian_page = client.get("/").get_data(as_text=True)
+    assert ">Accedi<" in italian_page
+    assert ">Log in<" not in italian_page
+
+    client.set_cookie("lang", "en")
+    english_page = client.get("/").get_data(as_text=True)
+    assert ">Log in<" in english_page
+    assert ">Accedi<" not in english_page
