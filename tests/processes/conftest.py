@@ -1,1 +1,1 @@
-from tests.proposals.fixtures import process, proposal  # noqa: F401
+from tests.proposals.fixtures import _english, process, proposal  # noqa: F401

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import insert
@@ -11,7 +12,7 @@ from consult.database import utcnow
 from consult.extensions import db
 from consult.processes.models import PhaseChange, Process
 from consult.proposals.models import Proposal
-from consult.votes.models import Vote
+from consult.votes.models import Vote, VoteTally
 from tests.factories import make_user
 
 _sequence = itertools.count(1)
@@ -42,13 +43,22 @@ def make_proposal(process: Process | None = None, *, title: str | None = None,
 
 
 def bulk_votes(proposal: Proposal, users, choices=("favor", "against", "abstain")) -> None:
-    """Vote rows straight into the table (fast, for size tests), counter kept in step."""
+    """Vote rows straight into the table (fast, for size tests), tallies and counter in step."""
     rows = [{"target_type": "proposal", "target_id": proposal.id, "user_id": user.id,
              "choice": choices[i % len(choices)], "category": user.category,
              "created_at": utcnow(), "updated_at": utcnow(), "is_demo": False}
             for i, user in enumerate(users)]
     if rows:
         db.session.execute(insert(Vote), rows)
+        counts = Counter((row["category"], row["choice"]) for row in rows)
+        for (category, choice), count in counts.items():
+            key = {"target_type": "proposal", "target_id": proposal.id, "category": category,
+                   "choice": choice}
+            tally = db.session.get(VoteTally, key)
+            if tally is None:
+                db.session.add(VoteTally(**key, count=count))
+            else:
+                tally.count += count
     proposal.votes_count = (proposal.votes_count or 0) + len(rows)
     db.session.commit()
 

@@ -68,3 +68,10 @@ def test_many_voters_at_once_keep_the_counter_exact(app, proposal):
         select(Vote.user_id).where(Vote.target_id == proposal_id)
         .group_by(Vote.user_id).having(func.count(Vote.id) > 1).subquery()))
     assert duplicates == 0
+    by_category = dict(db.session.execute(
+        select(Vote.category, func.count(Vote.id)).where(Vote.target_id == proposal_id)
+        .group_by(Vote.category)).all())
+    tally = services.tally(db.session.get(Proposal, proposal_id))
+    assert tally.total == rows
+    assert {c: sum(counts.values()) for c, counts in tally.by_category.items() if any(counts.values())} \
+        == by_category
