@@ -14,7 +14,7 @@ from consult.database import utcnow
 from consult.extensions import db
 from consult.opendata import services
 from consult.plans.models import ProgressUpdate
-from consult.votes.models import Vote
+from consult.votes import services as votes
 from tests.factories import make_organization, make_user
 from tests.search.factories import (
     make_comment, make_draft, make_plan, make_process, make_proposal, make_section,
@@ -42,8 +42,7 @@ def _json(client, name):
 
 
 def _vote(user, proposal, choice):
-    db.session.add(Vote(target_type="proposal", target_id=proposal.id, user_id=user.id,
-                        choice=choice, category=user.category))
+    votes.cast_vote(user, proposal, choice)
 
 
 def test_page_lists_every_dataset_with_licence_and_links(client, process):
@@ -70,6 +69,7 @@ def test_processes_export(client, process):
 
 def test_proposals_export_has_vote_tallies_by_category(client, process):
     proposal = make_proposal(process, title="Bus notturni")
+    proposal.voting_open = True
     make_proposal(process, title="Nessun voto")
     _vote(make_user(category="citizen"), proposal, "favor")
     _vote(make_user(category="citizen"), proposal, "against")
