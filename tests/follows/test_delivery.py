@@ -1,5 +1,7 @@
 """E-mail of notifications: immediately, daily digests, never; unsubscribe links."""
 import re
+
+import pytest
 from datetime import timedelta
 
 from consult.database import utcnow
@@ -8,6 +10,14 @@ from consult.notifications import delivery
 from consult.notifications.models import Notification, NotificationSettings
 from consult.notifications.services import notify
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _readers_in_english(request):
+    """Mail is worded in each reader's language (Italian by default): these readers chose English."""
+    if "participant" in request.fixturenames:
+        request.getfixturevalue("participant").locale = "en"
+        db.session.commit()
 
 
 def _notify(user, actor, n=1):
@@ -51,12 +61,15 @@ def test_default_is_the_daily_digest_not_immediate_mail(participant, staff, outb
 
 def test_digest_gathers_unsent_notifications_in_one_mail_per_user(participant, staff, outbox):
     other = make_user()
+    other.locale = "it"
     _notify(participant, staff, n=3)
     _notify(other, staff, n=1)
     assert delivery.send_digests() == 2
     mine = [m for m in outbox if m.to == participant.email]
     assert len(mine) == 1 and "3 new notifications" in mine[0].subject
     assert mine[0].body.count("restored by moderation") == 3
+    theirs = [m for m in outbox if m.to == other.email]
+    assert len(theirs) == 1 and "restored by moderation" not in theirs[0].body  # in Italian
 
 
 def test_digests_are_idempotent(participant, staff, outbox):
