@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 import consult.models  # noqa: F401  (the whole schema)
 from consult.extensions import db
+from consult.search.schema import include_object
 from tests.conftest import POSTGRES_URL, build_app
 
 KINDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -34,7 +35,8 @@ def empty_database_url(request, tmp_path):
 
 def _differences(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object})
         return compare_metadata(context, db.metadata)
 
 
