@@ -86,6 +86,18 @@ def client(app):
 
 
 @pytest.fixture
+def english(request, app):
+    """Read messages as written in the code: the client's pages and the test's own
+    service calls ask for English (the site's default is Italian).
+    A test package opts in with an autouse fixture that requests `english`."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").set_cookie("lang", "en")
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        g.pop("_flask_babel", None)
+        yield
+
+
+@pytest.fixture
 def outbox(app):
     return app.config["MAIL_OUTBOX"]
 

@@ -18,3 +18,8 @@ def document(app, process, staff):
 def editor(app):
     """An approved editor of a partner organisation."""
     return make_partner_editor(display_name="Ricercatrice UniSalento")
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Assertions read the English source strings."""

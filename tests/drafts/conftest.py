@@ -42,3 +42,8 @@ def add_coauthor(draft, author, user):
 @pytest.fixture
 def draft(process, author):
     return start(process, author)
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Assertions read the English source strings."""

@@ -30,3 +30,8 @@ def comment(proposal, author):
 @pytest.fixture
 def reporters(app):
     return [make_user(display_name=f"Reporter {n}") for n in range(1, 5)]
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Assertions read the English source strings."""

@@ -26,6 +26,7 @@ def reported(comment, reporters, n=2, reason="spam"):
 
 def test_hide_sets_the_reason_resolves_reports_and_tells_the_author(comment, reporters, moderator,
                                                                     author):
+    author.locale = "en"  # the reason is worded in the author's language
     reported(comment, reporters)
     services.hide(moderator, comment, reason="offensive")
     db.session.commit()

@@ -7,3 +7,8 @@ def client(app):
     client = app.test_client()
     client.set_cookie("lang", "en")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Assertions read the English source strings."""
