@@ -132,7 +132,7 @@ def verify(url: str, tally: Tally, before: dict[tuple[int, int], str], users: li
         found = connection.execute(text(
             "SELECT COUNT(*), COUNT(DISTINCT id) FROM comments WHERE id = ANY(:ids)"),
             {"ids": tally.comment_ids}).one()
-        app = create_app("production", {"SQLALCHEMY_DATABASE_URI": url})
+        app = create_app("production", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
         with app.app_context():
             checks = integrity(connection)
     engine.dispose()
