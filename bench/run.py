@@ -393,7 +393,12 @@ def main() -> int:
     text = markdown(runs, options, info, began)
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9-]+", "-", info["host"])[:40]
-    out = options.out or RESULTS / f"{began:%Y-%m-%d}-{name}.md"
+    partial = (sorted(options.scales) != [0.01, 1.0]
+               or sorted(options.databases) != ["postgresql", "sqlite"] or options.only)
+    # a partial run (BENCH_SCALES="0.01" ...) never overwrites the day's full results
+    suffix = ("-" + "-".join(sorted(options.databases)) + "-S" +
+              "-".join(f"{s:g}" for s in sorted(options.scales))) if partial else ""
+    out = options.out or RESULTS / f"{began:%Y-%m-%d}-{name}{suffix}.md"
     out.write_text(text)
     print(text)
     log(f"written to {out}")
