@@ -42,7 +42,8 @@ MISSION_EN = (
     "processes through which the city writes and carries out its choices."
 )
 SOURCE_NOTE = (
-    "Projects, investments and population as published on the Comune di Lecce's smart-city page."
+    "progetti, investimenti e popolazione come pubblicati dal Comune di Lecce sulla sua "
+    "pagina Smart City."
 )
 
 PARTNERS = (
