@@ -251,14 +251,9 @@ def _revoke_api_tokens(user: User) -> None:
 
 
 def _stop_email(user: User) -> None:
-    from consult.notifications.models import NotificationSettings
+    from consult.notifications.delivery import set_email_mode
 
-    settings = db.session.get(NotificationSettings, user.id)
-    if settings is None:
-        settings = NotificationSettings(user_id=user.id)
-        db.session.add(settings)
-    settings.email_mode = "never"
-    settings.mode_since = utcnow()
+    set_email_mode(user, "never")
 
 
 def _erase_coauthor_messages(user: User) -> None:
