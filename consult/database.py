@@ -54,14 +54,19 @@ class HideableMixin:
         return self.hidden_at is not None
 
 
+def is_valid_id(value) -> bool:
+    """Whether a value can be a row id or revision number: integers stored in 32-bit
+    INTEGER columns (PostgreSQL refuses larger parameters with an error, not a miss)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 def get_or_404(model: type[T], object_id: int) -> T:
     """Load an object by primary key or answer 404 (also for absurd ids)."""
     try:
         object_id = int(object_id)
     except (TypeError, ValueError):
         abort(404)
-    # Primary keys are 32-bit INTEGER columns: PostgreSQL refuses larger parameters.
-    if not 0 < object_id < 2**31:
+    if not is_valid_id(object_id):
         abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:

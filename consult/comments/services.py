@@ -16,7 +16,7 @@ from consult import permissions
 from consult.comments.forms import HIDDEN_REASON_LABELS
 from consult.comments.models import MAX_DEPTH, MAX_LENGTH, STANCES, Comment, CommentEdit
 from consult.comments.targets import target_for, target_type_of
-from consult.database import utcnow
+from consult.database import is_valid_id, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
@@ -201,7 +201,7 @@ def post_comment(user, target, *, body: str, stance: str = "neutral", parent_id:
 
 def _parent(target_type: str, target_id: int, parent_id: Any) -> Comment:
     missing = _("The comment you are replying to does not exist.")
-    if not isinstance(parent_id, int) or not 0 < parent_id < 2**63:
+    if not is_valid_id(parent_id):
         raise InvalidInput(missing, {"parent_id": [missing]})
     parent = db.session.get(Comment, parent_id)
     if parent is None or parent.target_type != target_type or parent.target_id != target_id:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
 from consult.audit.services import record
-from consult.database import utcnow
+from consult.database import is_valid_id, utcnow
 from consult.documents.diff import Diff, diff_texts
 from consult.documents.merge import EditConflict, normalize_text, resolve_edit
 from consult.documents.models import (
@@ -76,7 +76,7 @@ def _revision_number(value: Any, field_name: str = "base_revision") -> int:
         number = int(value)
     except (TypeError, ValueError):
         number = 0
-    if not 0 < number < 2**31:
+    if not is_valid_id(number):
         message = _("The revision you started from is missing: reload the page and edit again.")
         raise InvalidInput(message, {field_name: [message]})
     return number
@@ -273,7 +273,7 @@ def get_revision(section: Section, number: Any) -> SectionRevision:
         number = int(number)
     except (TypeError, ValueError):
         raise NotFound(_("This revision does not exist."))
-    if not 0 < number < 2**31:  # an INTEGER column: PostgreSQL refuses larger numbers
+    if not is_valid_id(number):
         raise NotFound(_("This revision does not exist."))
     revision = db.session.scalar(
         select(SectionRevision).where(SectionRevision.section_id == section.id,

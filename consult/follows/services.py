@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from consult import permissions
 from consult.accounts.models import User
-from consult.database import UTCDateTime, utcnow
+from consult.database import UTCDateTime, is_valid_id, utcnow
 from consult.errors import NotFound, PermissionDenied
 from consult.extensions import db
 from consult.follows.models import Follow
@@ -105,7 +105,7 @@ def follow_state(target_type: str, target_id: int) -> dict[str, Any]:
 def load_target(target_type: str, target_id: int, viewer):
     """The followable object behind a URL, or NotFound (also when `viewer` may not see it)."""
     followable = get_followable(target_type)
-    if followable is None or not 0 < target_id < 2**63:
+    if followable is None or not is_valid_id(target_id):
         raise NotFound()
     obj = db.session.get(followable.model, target_id)
     if obj is None:

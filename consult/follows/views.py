@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from consult.database import is_valid_id
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.follows import bp, services
@@ -48,7 +49,7 @@ def unfollow(target_type: str, target_id: int):
         services.unfollow(current_user, target_type, target_id)
         db.session.commit()
         flash(_("You no longer follow this item."), "success")
-    target = db.session.get(followable.model, target_id) if 0 < target_id < 2**63 else None
+    target = db.session.get(followable.model, target_id) if is_valid_id(target_id) else None
     return redirect(_back(target_type, target))
 
 

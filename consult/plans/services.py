@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from consult import permissions
 from consult.accounts.models import Organization
 from consult.audit.services import record
-from consult.database import utcnow
+from consult.database import is_valid_id, utcnow
 from consult.documents.models import Document, Section
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
@@ -71,7 +71,7 @@ def _ids(value: Iterable[Any] | None, problems: list[str]) -> list[int]:
         except (TypeError, ValueError):
             problems.append(_("Choose among the options offered."))
             return []
-        if not 0 < number < 2**63:
+        if not is_valid_id(number):
             problems.append(_("Choose among the options offered."))
             return []
         if number not in ids:

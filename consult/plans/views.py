@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from consult import permissions
 from consult.comments import services as comment_services
-from consult.database import get_or_404
+from consult.database import get_or_404, is_valid_id
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.plans import bp, services
@@ -26,7 +26,7 @@ def _require_manager() -> None:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, type=int)
-    return value if value and 0 < value < 2**63 else None
+    return value if is_valid_id(value) else None
 
 
 @bp.route("/plans")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
 from consult.audit.services import record
-from consult.database import utcnow
+from consult.database import is_valid_id, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
@@ -87,7 +87,7 @@ def _sections_of(process: Process, section_ids) -> list:
     if not ids:
         return []
     problem = _("Choose sections of this process's documents.")
-    if not all(isinstance(i, int) and 0 < i < 2**31 for i in ids):
+    if not all(is_valid_id(i) for i in ids):
         raise InvalidInput(problem, {"section_ids": [problem]})
     sections = db.session.scalars(
         select(Section).join(Document, Document.id == Section.document_id)
@@ -256,7 +256,7 @@ def get_proposal(proposal_id: int) -> Proposal | None:
     """A proposal with what its page shows: process, linked sections and their documents."""
     from consult.documents.models import Section
 
-    if not 0 < proposal_id < 2**63:
+    if not is_valid_id(proposal_id):
         return None
     return db.session.get(Proposal, proposal_id, options=[
         joinedload(Proposal.process),

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from consult.comments.models import Comment
 from consult.comments.services import comment_url
+from consult.database import is_valid_id
 from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.search import bp, services
@@ -31,7 +32,7 @@ def index():
 @bp.route("/search/comment/<int:comment_id>")
 def comment(comment_id: int):
     """Where a comment found by search sits: its item's page, at the right thread page."""
-    if not 0 < comment_id < 2**63:
+    if not is_valid_id(comment_id):
         abort(404)
     found = db.session.scalar(select(Comment).where(Comment.id == comment_id, public_comment()))
     if found is None:
