@@ -1,12 +1,17 @@
 """Small helpers that thin web views share."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import flash, request
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from consult.errors import DomainError
+from consult.errors import DomainError, PermissionDenied
+from consult.extensions import db
 
 
 def show_error(form: FlaskForm | None, error: DomainError) -> None:
@@ -20,6 +25,61 @@ def show_error(form: FlaskForm | None, error: DomainError) -> None:
                 placed = True
     if not placed and error.message:
         flash(error.message, "danger")
+
+
+@dataclass
+class ServiceOutcome:
+    """What a `service_call` block came to: `error` is the refusal, None when it went through."""
+
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status the error class asks for (422 invalid input, 409 conflict...), else 200."""
+        return self.error.status if self.error is not None else 200
+
+
+@contextmanager
+def service_call(form: FlaskForm | None = None) -> Iterator[ServiceOutcome]:
+    """Run a view's service calls as one unit of work, then commit.
+
+    A DomainError raised in the block (or at the commit) rolls the session back, is shown
+    through `show_error` (on `form`'s fields, else flashed) and is kept on the outcome;
+    the view then answers with its page again::
+
+        with service_call(form) as call:
+            plan = services.create_plan(current_user, **form.values())
+        if call.ok:
+            flash(...)
+            return redirect(...)
+        return render_template(...), call.status
+
+    Any other exception passes through. Names bound in the block are only set when `call.ok`.
+    """
+    outcome = ServiceOutcome()
+    try:
+        yield outcome
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        outcome.error = error
+
+
+def require(check: Callable[[object], bool], message: str = "") -> None:
+    """Stop the request unless the current account passes `check`, a consult.permissions function.
+
+    Anonymous visitors are sent to log in and brought back here; an account that fails the
+    check gets the 403 page, with `message` when given.
+    """
+    if not current_user.is_authenticated:
+        abort(redirect(url_for("accounts.login", next=request.full_path.rstrip("?"))))
+    if not check(current_user):
+        raise PermissionDenied(message)
 
 
 def safe_next(target: str | None, default: str) -> str:

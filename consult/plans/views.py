@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from consult import permissions
 from consult.comments import services as comment_services
 from consult.database import get_or_404, is_valid_id
-from consult.errors import DomainError
 from consult.extensions import db
 from consult.plans import bp, services
 from consult.plans.forms import (
@@ -16,12 +15,7 @@ from consult.plans.forms import (
     UpdateForm,
 )
 from consult.plans.models import ActionPlan, Milestone, ProgressUpdate
-from consult.web import page_number, show_error
-
-
-def _require_manager() -> None:
-    if not permissions.can_manage_plans(current_user):
-        abort(403)
+from consult.web import page_number, require, service_call
 
 
 def _int_arg(name: str) -> int | None:
@@ -67,7 +61,7 @@ def render_with_comment_draft(plan: ActionPlan, draft=None, status: int = 422):
 @bp.route("/plans/new", methods=["GET", "POST"])
 @login_required
 def create():
-    _require_manager()
+    require(permissions.can_manage_plans)
     process_id = request.values.get("process_id", type=int)
     form = PlanForm()
     if request.method == "GET" and process_id:
@@ -76,13 +70,9 @@ def create():
     if not form.process_id.choices:
         flash(_("Create a participatory process first: every action plan belongs to one."), "warning")
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             plan = services.create_plan(current_user, **form.values())
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The action plan has been created. Add its milestones below."), "success")
             return redirect(url_for("plans.edit", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=None), 422 if form.errors else 200
@@ -116,7 +106,7 @@ def _edit_page(plan: ActionPlan, *, form: PlanForm | None = None,
 
 
 def _load_for_edit(plan_id: int) -> ActionPlan:
-    _require_manager()
+    require(permissions.can_manage_plans)
     return services.load_plan(get_or_404(ActionPlan, plan_id).id)
 
 
@@ -129,13 +119,9 @@ def edit(plan_id: int):
     form = PlanForm()
     form.set_choices(services.linkable_choices(form.process_id.data or plan.process_id))
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.update_plan(current_user, plan, **form.values())
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The action plan has been saved."), "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
     return _edit_page(services.load_plan(plan_id), form=form, status=422)
@@ -157,14 +143,10 @@ def add_milestone(plan_id: int):
     plan = _load_for_edit(plan_id)
     form = MilestoneForm(prefix="new")
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.add_milestone(current_user, plan, title=form.title.data,
                                    due_on=form.due_on.data, done=form.done.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The milestone has been added."), "success")
             return redirect(url_for("plans.edit", plan_id=plan.id, _anchor="milestones"))
     return _edit_page(services.load_plan(plan_id), milestone_form=form, status=422)
@@ -176,14 +158,10 @@ def edit_milestone(plan_id: int, milestone_id: int):
     plan, milestone = _milestone_of(plan_id, milestone_id)
     form = MilestoneEditForm(prefix=f"m{milestone.id}")
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.edit_milestone(current_user, milestone, title=form.title.data,
                                     due_on=form.due_on.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The milestone has been saved."), "success")
             return redirect(url_for("plans.edit", plan_id=plan.id, _anchor="milestones"))
     return _edit_page(services.load_plan(plan_id), failed_milestone=(milestone_id, form), status=422)
@@ -220,14 +198,10 @@ def add_update(plan_id: int):
     plan = _load_for_edit(plan_id)
     form = UpdateForm(prefix="update")
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.add_update(current_user, plan, happened_on=form.happened_on.data,
                                 body=form.body.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The progress update is on the plan's timeline."), "success")
             return redirect(url_for("plans.edit", plan_id=plan.id, _anchor="updates"))
     return _edit_page(services.load_plan(plan_id), update_form=form, status=422)
