@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult import permissions
-from consult.errors import DomainError, PermissionDenied
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.processes import bp, services
 from consult.processes.forms import PHASE_DESCRIPTIONS, PHASE_LABELS, NewProcessForm, PhaseForm, ProcessForm
 from consult.processes.models import Process
 from consult.proposals import services as proposal_services
-from consult.web import show_error
+from consult.web import require, service_call
 
 bp.add_app_template_global(PHASE_LABELS, "phase_labels")
 
@@ -24,13 +24,8 @@ def _process_or_404(slug: str) -> Process:
     return process
 
 
-def _require_manager():
-    """None when the current account may manage processes; else the answer to give."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-    if not permissions.can_manage_processes(current_user):
-        raise PermissionDenied(_("Only the office's staff can manage processes."))
-    return None
+def _require_manager() -> None:
+    require(permissions.can_manage_processes, _("Only the office's staff can manage processes."))
 
 
 @bp.route("/processes")
@@ -53,23 +48,18 @@ def detail(slug: str):
 
 @bp.route("/processes/new", methods=["GET", "POST"])
 def create():
-    if (answer := _require_manager()) is not None:
-        return answer
+    _require_manager()
     form = NewProcessForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             process = services.create_process(
                 current_user, title=form.title.data, summary=form.summary.data or "",
                 phase=form.phase.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
+        if call.ok:
             flash(_("The process has been created."), "success")
             return redirect(url_for("processes.detail", slug=process.slug))
+        status = call.status
     elif form.is_submitted():
         status = 422
     return render_template("processes/form.html", form=form, process=None), status
@@ -78,23 +68,18 @@ def create():
 @bp.route("/processes/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str):
     process = _process_or_404(slug)
-    if (answer := _require_manager()) is not None:
-        return answer
+    _require_manager()
     form = ProcessForm(obj=process)
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.update_process(current_user, process, title=form.title.data,
                                     summary=form.summary.data or "",
                                     starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
+        if call.ok:
             flash(_("The process has been saved."), "success")
             return redirect(url_for("processes.detail", slug=process.slug))
+        status = call.status
     elif form.is_submitted():
         status = 422
     return render_template("processes/form.html", form=form, process=process), status
@@ -103,8 +88,7 @@ def edit(slug: str):
 @bp.route("/processes/<slug>/phase", methods=["POST"])
 def change_phase(slug: str):
     process = _process_or_404(slug)
-    if (answer := _require_manager()) is not None:
-        return answer
+    _require_manager()
     form = PhaseForm()
     try:
         services.change_phase(current_user, process, form.phase.data or "")

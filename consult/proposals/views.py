@@ -8,7 +8,7 @@ from flask_login import current_user
 from consult import permissions
 from consult.comments import services as comment_services
 from consult.database import get_or_404
-from consult.errors import DomainError, InvalidInput, PermissionDenied
+from consult.errors import DomainError, InvalidInput
 from consult.extensions import db
 from consult.processes import services as process_services
 from consult.processes.models import Process
@@ -18,16 +18,11 @@ from consult.proposals.forms import (
 )
 from consult.proposals.models import Proposal
 from consult.votes import services as vote_services
-from consult.web import show_error
+from consult.web import require, service_call, show_error
 
 
-def _require_publisher():
-    """None when the current account may manage proposals; else the answer to give."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-    if not permissions.can_publish_proposal(current_user):
-        raise PermissionDenied(_("Only the office's staff can manage proposals."))
-    return None
+def _require_publisher() -> None:
+    require(permissions.can_publish_proposal, _("Only the office's staff can manage proposals."))
 
 
 # --- everyone -----------------------------------------------------------------------
@@ -79,8 +74,7 @@ def render_detail(proposal: Proposal, *, draft: comment_services.CommentDraft | 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
 def create():
-    if (answer := _require_publisher()) is not None:
-        return answer
+    _require_publisher()
     form = NewProposalForm()
     open_processes = [p for p in process_services.all_processes() if p.phase != "closed"]
     form.process_id.choices = [(p.id, p.title) for p in open_processes]
@@ -90,21 +84,17 @@ def create():
     status = 200
     if form.validate_on_submit():
         process = db.session.get(Process, form.process_id.data)
-        try:
+        with service_call(form) as call:
             if process is None:
                 raise InvalidInput(_("Choose one of the processes offered."),
                                   {"process_id": [_("Choose one of the processes offered.")]})
             proposal = services.publish_proposal(current_user, process, title=form.title.data,
                                                  body=form.body.data, theme=form.theme.data,
                                                  section_ids=form.section_ids.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
+        if call.ok:
             flash(_("The proposal has been published."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+        status = 422
     elif form.is_submitted():
         status = 422
     return render_template("proposals/form.html", form=form, proposal=None,
@@ -114,26 +104,21 @@ def create():
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 def edit(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    if (answer := _require_publisher()) is not None:
-        return answer
+    _require_publisher()
     form = ProposalForm(obj=proposal)
     form.section_ids.choices = services.section_choices([proposal.process_id])
     if request.method == "GET":
         form.section_ids.data = [section.id for section in proposal.sections]
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.edit_proposal(current_user, proposal, title=form.title.data,
                                    body=form.body.data, theme=form.theme.data)
             services.set_sections(current_user, proposal, form.section_ids.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
+        if call.ok:
             flash(_("The proposal has been saved."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+        status = call.status
     elif form.is_submitted():
         status = 422
     return render_template("proposals/form.html", form=form, proposal=proposal), status
@@ -151,25 +136,19 @@ def _manage_page(proposal: Proposal, *, status_form=None, answer_form=None, stat
 @bp.route("/proposals/<int:proposal_id>/manage")
 def manage(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    if (answer := _require_publisher()) is not None:
-        return answer
+    _require_publisher()
     return _manage_page(proposal)
 
 
 @bp.route("/proposals/<int:proposal_id>/status", methods=["POST"])
 def set_status(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    if (answer := _require_publisher()) is not None:
-        return answer
+    _require_publisher()
     form = StatusForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.set_status(current_user, proposal, form.status.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The status of the proposal is now: %(status)s.",
                     status=STATUS_LABELS[proposal.status]), "success")
             return redirect(url_for("proposals.manage", proposal_id=proposal.id))
@@ -179,17 +158,12 @@ def set_status(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/answer", methods=["POST"])
 def answer(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    if (redirect_to_login := _require_publisher()) is not None:
-        return redirect_to_login
+    _require_publisher()
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.answer_proposal(current_user, proposal, form.answer.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The office's answer has been published."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#answer")
     return _manage_page(proposal, answer_form=form, status=422)
@@ -198,16 +172,12 @@ def answer(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/voting", methods=["POST"])
 def set_voting(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
-    if (answer := _require_publisher()) is not None:
-        return answer
+    _require_publisher()
     open_ = request.form.get("voting") == "open"
-    try:
+    with service_call() as call:
         services.set_voting(current_user, proposal, open_)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _manage_page(proposal, status=error.status)
+    if not call.ok:
+        return _manage_page(proposal, status=call.status)
     flash(_("Voting is open.") if open_ else _("Voting is closed."), "success")
     return redirect(url_for("proposals.manage", proposal_id=proposal.id))
 

@@ -93,8 +93,12 @@ def test_publishing_in_a_closed_process_refused(login_as, staff):
 
 
 def test_participants_cannot_reach_staff_pages(client, login_as, participant, proposal):
-    assert client.get("/proposals/new").status_code == 302
+    response = client.get("/proposals/new?process_id=1")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/login?next=/proposals/new?process_id%3D1")
     participant_client = login_as(participant)
+    refused = participant_client.get("/proposals/new")
+    assert "Only the office&#39;s staff can manage proposals." in refused.get_data(as_text=True)
     for method, url in (("get", "/proposals/new"), ("get", f"/proposals/{proposal.id}/edit"),
                         ("get", f"/proposals/{proposal.id}/manage"),
                         ("post", f"/proposals/{proposal.id}/status"),
