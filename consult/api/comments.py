@@ -3,9 +3,8 @@ own edit and delete. One comment service serves them all, as it does the web pag
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Literal
 
-from flask import abort
 from pydantic import BaseModel, Field
 
 from consult import permissions
@@ -15,7 +14,7 @@ from consult.api.routing import operation
 from consult.api.validation import Body, Id, PageQuery
 from consult.comments import services
 from consult.comments.models import STANCES, Comment
-from consult.comments.targets import get_target
+from consult.comments.targets import load_target
 from consult.database import get_or_404
 
 Paragraph = Annotated[int, Field(ge=0, le=2**31 - 1,
@@ -81,24 +80,9 @@ def _flatten(views) -> list:
     return flat
 
 
-def _visible_target(target_type: str) -> Callable[[Any, Any], bool]:
-    """Who may read a target's thread: the same checks as the target's own page."""
-    if target_type == "section":
-        return lambda user, section: permissions.can_view_document(user, section.document)
-    if target_type == "amendment":
-        return lambda user, amendment: permissions.can_view_document(
-            user, amendment.section.document)
-    return lambda user, obj: True
-
-
 def _load(target_type: str, target_id: int):
-    registration = get_target(target_type)
-    if registration is None:
-        abort(404)
-    target = get_or_404(registration.model, target_id)
-    if not _visible_target(target_type)(current_api_user(), target):
-        abort(404)
-    return target
+    """The target, or 404 to a reader who may not read its page (an unpublished section)."""
+    return load_target(target_type, target_id, current_api_user())
 
 
 def _thread(target, query: PageQuery, paragraph: int | None = None) -> dict:

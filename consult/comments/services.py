@@ -347,10 +347,10 @@ def comment_page(comment: Comment, per_page: int = ROOTS_PER_PAGE) -> int:
 
 def comment_url(comment: Comment) -> str:
     """Where a comment shows: its target's page, at the right thread page, at the comment."""
-    from consult.comments.targets import get_target, load_target
+    from consult.comments.targets import find_target, get_target
 
     target = get_target(comment.target_type)
-    obj = load_target(comment.target_type, comment.target_id)
+    obj = find_target(comment.target_type, comment.target_id)
     return thread_url(target.url(obj), comment_page(comment), comment.id)
 
 

@@ -7,6 +7,10 @@ document sections. Each feature registers its model once, at import:
                     url=lambda plan: url_for("plans.detail", plan_id=plan.id),
                     can_comment=lambda user, plan: plan.status != "cancelled")
 
+`can_view` (optional) is who may read the object, the rule its own page applies (an
+unpublished section, a private draft): the thread and the votes are refused (404) to
+anyone else. Without it the object is public.
+
 `render` (optional) re-renders the target's own page when a comment is refused,
 so the message and the typed text show where the user wrote them:
 `render(obj, draft=CommentDraft, status=422) -> response`. Without it, the
@@ -18,8 +22,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import abort
+from flask_babel import gettext as _
 
 from consult.database import get_or_404
+from consult.errors import NotFound
 
 TARGET_TYPES = ("proposal", "plan", "amendment", "draft", "section")
 
@@ -33,6 +39,7 @@ class Target:
     render: Callable[..., Any] | None = None
     # The Markdown-free name of an object, for page titles and links ("Proposal: …").
     title: Callable[[Any], str] | None = None
+    can_view: Callable[[Any, Any], bool] | None = None
 
 
 _targets: dict[str, Target] = {}
@@ -41,9 +48,10 @@ _targets: dict[str, Target] = {}
 def register_target(target_type: str, *, model: type, url: Callable[[Any], str],
                     can_comment: Callable[[Any, Any], bool] | None = None,
                     render: Callable[..., Any] | None = None,
-                    title: Callable[[Any], str] | None = None) -> Target:
+                    title: Callable[[Any], str] | None = None,
+                    can_view: Callable[[Any, Any], bool] | None = None) -> Target:
     """Make `model` commentable under the name `target_type` (idempotent)."""
-    target = Target(target_type, model, url, can_comment, render, title)
+    target = Target(target_type, model, url, can_comment, render, title, can_view)
     _targets[target_type] = target
     return target
 
@@ -64,12 +72,26 @@ def target_type_of(obj: Any) -> str:
     return target_for(obj).type
 
 
-def load_target(target_type: str, target_id: int) -> Any:
-    """The object behind a URL's target type and id, or 404."""
+def can_view(user, obj: Any) -> bool:
+    """Whether `user` may read `obj`, its thread and its votes (the rule of its page)."""
+    rule = target_for(obj).can_view
+    return rule is None or bool(rule(user, obj))
+
+
+def find_target(target_type: str, target_id: int) -> Any:
+    """The object behind a target type and id, or 404, whoever asks (no reader check)."""
     target = _targets.get(target_type)
     if target is None:
         abort(404)
     return get_or_404(target.model, target_id)
+
+
+def load_target(target_type: str, target_id: int, viewer) -> Any:
+    """The object behind a URL's target type and id, or 404, also when `viewer` may not read it."""
+    obj = find_target(target_type, target_id)
+    if not can_view(viewer, obj):
+        raise NotFound(_("The page you asked for does not exist."))
+    return obj
 
 
 def target_url(obj: Any) -> str:

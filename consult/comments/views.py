@@ -12,13 +12,13 @@ from consult.comments.targets import get_target, load_target, target_title, targ
 from consult.database import get_or_404
 from consult.errors import DomainError, PermissionDenied
 from consult.extensions import db, limiter
-from consult.web import show_error
+from consult.web import service_call
 
 
 @bp.route("/comments/<target_type>/<int:target_id>", methods=["POST"])
 @limiter.limit("20 per minute; 300 per day")
 def create(target_type: str, target_id: int):
-    target = load_target(target_type, target_id)
+    target = load_target(target_type, target_id, current_user)
     registration = get_target(target_type)
     if not current_user.is_authenticated:
         flash(_("Log in to take part in the discussion."), "info")
@@ -60,23 +60,19 @@ def _show_refused(target, draft: services.CommentDraft, status: int):
 @login_required
 def edit(comment_id: int):
     comment = get_or_404(Comment, comment_id)
-    target = load_target(comment.target_type, comment.target_id)
+    target = load_target(comment.target_type, comment.target_id, current_user)
     refusal = services.edit_refusal(current_user, comment)
     if refusal:
         raise PermissionDenied(refusal)
     form = EditCommentForm(data={"body": comment.body} if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.edit_comment(current_user, comment, body=form.body.data or "")
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
+        if call.ok:
             flash(_("Your comment has been saved."), "success")
             return redirect(services.comment_url(comment))
+        status = call.status
     elif request.method == "POST":
         status = 400
     return render_template("comments/edit.html", form=form, comment=comment,
@@ -88,7 +84,7 @@ def edit(comment_id: int):
 @login_required
 def delete(comment_id: int):
     comment = get_or_404(Comment, comment_id)
-    load_target(comment.target_type, comment.target_id)
+    load_target(comment.target_type, comment.target_id, current_user)
     services.delete_comment(current_user, comment)  # a refusal renders the error page
     db.session.commit()
     flash(_("Your comment has been deleted. Its replies stay in the discussion."), "success")

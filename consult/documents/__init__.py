@@ -2,6 +2,7 @@
 amendments. Sections and amendments carry comment threads; amendments are voted on."""
 from flask import Blueprint, url_for
 
+from consult import permissions
 from consult.comments.targets import register_target
 from consult.documents.models import Amendment, Section
 from consult.votes.targets import register_votable
@@ -18,6 +19,7 @@ register_target(
     can_comment=lambda user, section: bool(section.document.is_published),
     render=views.render_section_refused,
     title=lambda section: section.heading,
+    can_view=lambda user, section: permissions.can_view_document(user, section.document),
 )
 register_target(
     "amendment", model=Amendment,
@@ -25,5 +27,6 @@ register_target(
     can_comment=lambda user, amendment: bool(amendment.section.document.is_published),
     render=views.render_amendment_refused,
     title=lambda amendment: amendment.title,
+    can_view=lambda user, amendment: permissions.can_view_document(user, amendment.section.document),
 )
 register_votable("amendment", model=Amendment)

@@ -16,4 +16,5 @@ register_target(
     can_comment=lambda user, draft: permissions.can_view_draft(user, draft) and draft.status in ("open", "submitted"),
     render=views.render_draft_refused,
     title=lambda draft: draft.title,
+    can_view=permissions.can_view_draft,
 )

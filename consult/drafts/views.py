@@ -18,7 +18,7 @@ from consult.drafts.models import Draft, DraftCoauthor
 from consult.errors import DomainError
 from consult.extensions import db
 from consult.processes import services as process_services
-from consult.web import show_error
+from consult.web import service_call, show_error
 
 
 def _process(slug: str):
@@ -64,17 +64,13 @@ def new(slug: str):
     form = NewDraftForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             draft = services.start_draft(current_user, process, title=form.title.data,
                                          body=form.body.data, is_private=form.is_private.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
+        if call.ok:
             flash(_("Your draft has been started."), "success")
             return _back(draft)
+        status = call.status
     return render_template("drafts/new.html", form=form, process=process), status
 
 
@@ -126,13 +122,10 @@ def request_coauthorship(draft_id: int):
     form = CoauthorRequestForm()
     if not form.validate_on_submit():
         return _back(draft)
-    try:
+    with service_call(form) as call:
         services.request_coauthorship(current_user, draft, form.message.data)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _render_detail(services.load_draft(draft.id), request_form=form, status=error.status)
+    if not call.ok:
+        return _render_detail(services.load_draft(draft.id), request_form=form, status=call.status)
     flash(_("Your request has been sent to the draft's author."), "success")
     return _back(draft)
 
@@ -146,13 +139,9 @@ def decide_coauthorship(draft_id: int, request_id: int, decision: str):
     if coauthor.draft_id != draft.id:
         abort(404)
     if FlaskForm().validate_on_submit():
-        try:
+        with service_call() as call:
             services.decide_coauthorship(current_user, coauthor, accept=decision == "accept")
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("%(name)s is now a co-author.", name=coauthor.user.display_name)
                   if decision == "accept" else _("The request has been refused."), "success")
     return _back(draft, "#authors")
@@ -164,13 +153,9 @@ def set_privacy(draft_id: int):
     draft = _draft(draft_id)
     form = PrivacyForm()
     if form.validate_on_submit():
-        try:
+        with service_call() as call:
             services.set_private(current_user, draft, form.is_private.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("The draft is now private.") if draft.is_private else _("The draft is now public."),
                   "success")
     return _back(draft)
@@ -251,13 +236,9 @@ def compare(draft_id: int):
 def submit(draft_id: int):
     draft = _draft(draft_id)
     if FlaskForm().validate_on_submit():
-        try:
+        with service_call() as call:
             services.submit_draft(current_user, draft)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("The draft has been submitted to the office."), "success")
     return _back(draft)
 
@@ -270,13 +251,9 @@ def adopt(draft_id: int):
         abort(403)
     form = AdoptForm()
     if form.validate_on_submit():
-        try:
+        with service_call() as call:
             proposal = services.adopt_draft(current_user, draft, theme=form.theme.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("The draft has been published as a proposal credited to its authors."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     return _back(draft)
@@ -290,12 +267,9 @@ def decline(draft_id: int):
         abort(403)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.decline_draft(current_user, draft, reason=form.reason.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _render_detail(services.load_draft(draft.id), decline_form=form, status=error.status)
+        if not call.ok:
+            return _render_detail(services.load_draft(draft.id), decline_form=form, status=call.status)
         flash(_("The draft has been declined; its authors have been told why."), "success")
     return _back(draft)

@@ -3,7 +3,7 @@
 Proposals, plans, amendments, drafts and sections are the comment targets
 (consult.comments.targets) and need no registration of their own; other kinds
 (processes) register here. `can_see(user, obj)` keeps what a reader may not see
-(an unpublished item) out of their reach.
+(an unpublished item) out of their reach; for comment targets it is their `can_view`.
 """
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
-
-from consult import permissions
 
 FOLLOW_TYPES = ("process", "proposal", "plan", "amendment", "draft", "section")
 FOLLOW_TYPE_LABELS = {
@@ -57,8 +55,7 @@ def get_followable(target_type: str) -> Followable | None:
     target = comment_targets.get_target(target_type)
     if target is None:
         return None
-    return Followable(target_type, target.model, target.url, _title,
-                      _CAN_SEE.get(target_type))
+    return Followable(target_type, target.model, target.url, _title, target.can_view)
 
 
 def _title(obj) -> str:
@@ -68,22 +65,6 @@ def _title(obj) -> str:
     if getattr(obj, "hidden_at", None) is not None:
         return str(_l("An item hidden by moderation"))
     return target_title(obj)
-
-
-def _can_see_draft(user, draft) -> bool:
-    return permissions.can_view_draft(user, draft)
-
-
-def _can_see_section(user, section) -> bool:
-    return permissions.can_view_document(user, section.document)
-
-
-def _can_see_amendment(user, amendment) -> bool:
-    return permissions.can_view_document(user, amendment.section.document)
-
-
-# Who may read an item, for the kinds that are not always public.
-_CAN_SEE = {"draft": _can_see_draft, "section": _can_see_section, "amendment": _can_see_amendment}
 
 
 def followable_types() -> tuple[str, ...]:

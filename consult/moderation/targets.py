@@ -72,9 +72,9 @@ def _register_builtin() -> None:
     from flask import url_for
     from sqlalchemy.orm import joinedload
 
-    from consult import permissions
     from consult.comments.models import Comment
     from consult.comments.services import comment_url
+    from consult.comments.targets import can_view
     from consult.documents.models import Amendment, Section
     from consult.drafts.models import Draft
 
@@ -89,30 +89,21 @@ def _register_builtin() -> None:
         text=lambda amendment: f"{amendment.rationale}\n\n---\n\n{amendment.text}",
         options=lambda: [joinedload(Amendment.author),
                          joinedload(Amendment.section).joinedload(Section.document)],
-        can_view=lambda user, amendment: permissions.can_view_document(
-            user, amendment.section.document))
+        can_view=can_view)
     register_reportable(
         "draft", model=Draft, label=_l("Draft"),
         url=lambda draft: url_for("drafts.detail", draft_id=draft.id),
         text=lambda draft: f"**{draft.title}**\n\n{draft.body}",
         options=lambda: [joinedload(Draft.author), joinedload(Draft.current_revision),
                          joinedload(Draft.coauthors)],
-        can_view=permissions.can_view_draft)
+        can_view=can_view)
 
 
 def _can_view_comment(user, comment) -> bool:
     """A comment is as visible as what it comments on (a private draft, a draft document)."""
-    from consult.comments.targets import load_target
+    from consult.comments.targets import can_view, find_target
 
-    target = load_target(comment.target_type, comment.target_id)
-    reportable = _reportables.get(comment.target_type)
-    if reportable is not None:
-        return reportable.can_view(user, target)
-    if comment.target_type == "section":
-        from consult import permissions
-
-        return permissions.can_view_document(user, target.document)
-    return True
+    return can_view(user, find_target(comment.target_type, comment.target_id))
 
 
 _register_builtin()

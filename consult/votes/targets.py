@@ -8,7 +8,8 @@ If the model has an integer column `votes_count`, it is kept exact by the vote
 services in the same transaction as the vote. `url` and `render` default to the
 type's comment-target registration (consult.comments.targets): after a vote the
 voter goes back to `url(obj)`; a refused vote re-renders `render(obj, vote_error=...)`
-when given, else the message is flashed on the target's page.
+when given, else the message is flashed on the target's page. A votable type is also a
+comment target: its `can_view` says who may read the object, and so vote on it.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from typing import Any, Callable
 from flask import abort
 
 from consult.comments import targets as comment_targets
-from consult.database import get_or_404
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ def votable_for(obj: Any) -> Votable:
     raise LookupError(f"{type(obj).__name__} is not registered as votable")
 
 
-def load_votable(target_type: str, target_id: int) -> Any:
-    votable = _votables.get(target_type)
-    if votable is None:
+def load_votable(target_type: str, target_id: int, viewer) -> Any:
+    """The object behind a URL's target type and id, or 404, also when `viewer` may not read it."""
+    if target_type not in _votables:
         abort(404)
-    return get_or_404(votable.model, target_id)
+    return comment_targets.load_target(target_type, target_id, viewer)

@@ -21,7 +21,7 @@ def _anchor(target_type: str, target_id: int) -> str:
 
 @bp.route("/votes/<target_type>/<int:target_id>", methods=["POST"])
 def cast(target_type: str, target_id: int):
-    target = load_votable(target_type, target_id)
+    target = load_votable(target_type, target_id, current_user)
     back = get_votable(target_type).url_for(target) + _anchor(target_type, target_id)
     if not current_user.is_authenticated:
         flash(_("Log in to vote."), "info")
@@ -41,7 +41,7 @@ def cast(target_type: str, target_id: int):
 
 @bp.route("/votes/<target_type>/<int:target_id>/withdraw", methods=["POST"])
 def withdraw(target_type: str, target_id: int):
-    target = load_votable(target_type, target_id)
+    target = load_votable(target_type, target_id, current_user)
     back = get_votable(target_type).url_for(target) + _anchor(target_type, target_id)
     if not current_user.is_authenticated:
         flash(_("Log in to vote."), "info")

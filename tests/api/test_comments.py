@@ -178,3 +178,26 @@ def test_action_plan_comments(api, api_as, participant):
 def test_unknown_target_is_404(api, api_as, participant):
     assert api.get("/proposals/999/comments").status_code == 404
     assert _post(api_as(participant), "/amendments/999/comments", body="x").status_code == 404
+
+
+def test_comments_on_a_private_draft_or_an_unpublished_amendment_are_not_found(api, api_as, participant):
+    from consult.comments import services as comment_services
+    from consult.documents import services as document_services
+    from consult.drafts import services as draft_services
+
+    author = make_user()
+    proposal = make_proposal()
+    draft = draft_services.start_draft(author, proposal.process, title="Navetta",
+                                       body="Una navetta elettrica per il centro.", is_private=True)
+    on_draft = comment_services.post_comment(author, draft, body="Only for the authors.")
+    document = make_document()
+    amendment = make_amendment(first_section(document), author)
+    on_amendment = comment_services.post_comment(author, amendment, body="Before unpublishing.")
+    document_services.set_published(document.created_by, document, False)
+    db.session.commit()
+    for comment in (on_draft, on_amendment):
+        assert api.get(f"/comments/{comment.id}").status_code == 404
+        assert api_as(participant).patch(f"/comments/{comment.id}", json={"body": "x"}).status_code == 404
+    assert _post(api_as(participant), f"/amendments/{amendment.id}/comments", body="x").status_code == 404
+    assert api_as(participant).put(f"/amendments/{amendment.id}/vote",
+                                   json={"choice": "favor"}).status_code == 404

@@ -428,3 +428,49 @@ def test_process_page_links_its_published_documents_and_drafts(client, process, 
     assert f'href="/documents/{published.id}"' in html and "Documento pubblico" in html
     assert "Bozza interna" not in html
     assert f'href="/processes/{process.slug}/drafts"' in html
+
+
+# --- votes and comments on what the reader may not see --------------------------------------
+
+def _unpublished_amendment(process, staff, author):
+    """An amendment proposed while its document was published; then the office unpublished it."""
+    document = make_document(process, staff=staff)
+    section = first_section(document)
+    amendment = make_amendment(section, author)
+    comment = comment_services.post_comment(author, amendment, body="Mine.")
+    services.set_published(staff, document, False)
+    db.session.commit()
+    return section, amendment, comment
+
+
+def test_no_vote_or_comment_on_an_unpublished_documents_amendments_and_sections(
+        login_as, process, staff, participant):
+    from consult.votes import services as vote_services
+
+    section, amendment, comment = _unpublished_amendment(process, staff, participant)
+    client = login_as(participant)
+    assert client.get(f"/amendments/{amendment.id}").status_code == 404
+    assert client.post(f"/votes/amendment/{amendment.id}", data={"choice": "favor"}).status_code == 404
+    assert client.post(f"/votes/amendment/{amendment.id}/withdraw").status_code == 404
+    assert client.post(f"/comments/amendment/{amendment.id}",
+                       data={"body": "Peek", "stance": "neutral"}).status_code == 404
+    assert client.post(f"/comments/section/{section.id}",
+                       data={"body": "Peek", "stance": "neutral", "paragraph": "0"}).status_code == 404
+    assert client.get(f"/comments/{comment.id}/edit").status_code == 404
+    assert client.post(f"/comments/{comment.id}/delete").status_code == 404
+    assert vote_services.tally(amendment).total == 0
+    assert not comment.is_deleted
+
+
+def test_staff_and_partner_editors_keep_the_votes_the_unpublished_amendment_page_offers(
+        client, login_as, process, staff, editor, participant):
+    from consult.votes import services as vote_services
+
+    _section, amendment, _comment = _unpublished_amendment(process, staff, participant)
+    for reader in (staff, editor):
+        client.post("/account/logout")
+        login_as(reader)
+        assert client.get(f"/amendments/{amendment.id}").status_code == 200
+        assert client.post(f"/votes/amendment/{amendment.id}",
+                           data={"choice": "favor"}).status_code == 302
+    assert vote_services.tally(amendment).total == 2

@@ -154,3 +154,19 @@ def test_draft_page_runs_the_same_queries_whatever_the_history(client, count_que
             assert client.get(f"/drafts/{draft.id}").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_a_comment_on_a_draft_made_private_is_out_of_its_commenters_reach(
+        login_as, process, author, coauthor):
+    from consult.comments import services as comment_services
+
+    draft = start(process, author)
+    comment = comment_services.post_comment(coauthor, draft, body="Public for now.")
+    services.set_private(author, draft, True)
+    db.session.commit()
+    client = login_as(coauthor)
+    assert client.get(f"/drafts/{draft.id}").status_code == 404
+    assert client.get(f"/comments/{comment.id}/edit").status_code == 404
+    assert client.post(f"/comments/{comment.id}/edit", data={"body": "Changed"}).status_code == 404
+    assert client.post(f"/comments/{comment.id}/delete").status_code == 404
+    assert comment.body == "Public for now." and not comment.is_deleted
