@@ -17,7 +17,7 @@ from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.extensions import db, limiter
 from consult.i18n import LANGUAGE_COOKIE
-from consult.web import safe_next, show_error
+from consult.web import safe_next, service_call
 
 AUTH_LIMIT = "10 per minute; 50 per hour"
 
@@ -33,16 +33,12 @@ def register():
         return redirect(url_for("site.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.register(email=form.email.data, display_name=form.display_name.data,
                               password=form.password.data, category=form.category.data,
                               accept_terms=form.accept_terms.data,
                               locale=request.cookies.get(LANGUAGE_COOKIE))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             return render_template("accounts/check_email.html", email=services.normalize_email(form.email.data),
                                    duration=services.link_lifetime("CONSULT_CONFIRM_MAX_AGE"))
     return render_template("accounts/register.html", form=form)
@@ -123,13 +119,9 @@ def reset_password(token: str):
         return render_template("accounts/confirm_failed.html", message=error.message, reset=True), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.reset_password(token, form.password.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             logout_user()
             session.clear()
             flash(_("Your password has been changed. Log in with the new one."), "success")
@@ -145,14 +137,10 @@ def profile():
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.update_profile(current_user, display_name=form.display_name.data,
                                     category=form.category.data, locale=form.locale.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("Your profile has been saved."), "success")
             response = redirect(url_for("accounts.profile"))
             if current_user.locale:
@@ -178,14 +166,10 @@ def change_password():
     form.locale.data = current_user.locale or ""
     password_form = ChangePasswordForm(prefix="password")
     if password_form.validate():
-        try:
+        with service_call(password_form) as call:
             services.change_password(current_user, password_form.current_password.data,
                                      password_form.new_password.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(password_form, error)
-        else:
+        if call.ok:
             user = current_user._get_current_object()
             session.clear()
             login_user(user)  # a fresh session for this browser; the others end
@@ -217,13 +201,9 @@ def organization(organization_id: int):
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=request.path))
         if form.validate_on_submit():
-            try:
+            with service_call(form) as call:
                 services.request_membership(current_user, organization, form.message.data or "")
-                db.session.commit()
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
+            if call.ok:
                 flash(_("Your request has been sent to the office."), "success")
                 return redirect(url_for("accounts.organization", organization_id=organization.id))
     members = db.session.scalars(

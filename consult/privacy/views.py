@@ -7,11 +7,10 @@ from flask import Response, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from consult.errors import DomainError
-from consult.extensions import db, limiter
+from consult.extensions import limiter
 from consult.privacy import bp, services
 from consult.privacy.forms import DeleteAccountForm
-from consult.web import show_error
+from consult.web import service_call
 
 
 @bp.route("/")
@@ -37,14 +36,10 @@ def download():
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.delete_account(current_user, password=form.password.data or "",
                                     confirm=form.confirm.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             logout_user()
             session.clear()
             flash(_("Your account has been deleted. Thank you for taking part."), "success")
