@@ -19,7 +19,7 @@ from consult.admin.forms import AccountFilterForm
 from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.extensions import db
-from consult.web import page_number, show_error
+from consult.web import page_number, service_call, show_error
 
 USERS_PER_PAGE = 50
 
@@ -60,13 +60,9 @@ def decide_membership(membership_id: int):
     if decision not in ("approve", "refuse"):
         flash(_("Choose to approve or to refuse the request."), "danger")
     elif form.validate_on_submit():
-        try:
+        with service_call() as call:
             services.decide_membership(current_user, membership, approve=approve, role=form.role.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("Request approved.") if approve else _("Request refused."), "success")
     else:
         flash(_("Choose a valid role."), "danger")
@@ -78,13 +74,9 @@ def membership_role(membership_id: int):
     membership = get_or_404(Membership, membership_id)
     form = MembershipRoleForm()
     if form.validate_on_submit():
-        try:
+        with service_call() as call:
             services.set_membership_role(current_user, membership, form.role.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("Role in the organisation saved."), "success")
     else:
         flash(_("Choose a valid role."), "danger")
@@ -95,16 +87,12 @@ def membership_role(membership_id: int):
 def organizations():
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             organization = services.create_organization(
                 current_user, name=form.name.data, kind=form.kind.data,
                 is_partner=form.is_partner.data, website=form.website.data,
                 description=form.description.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("Organisation %(name)s added.", name=organization.name), "success")
             return redirect(url_for("admin.organizations"))
     rows = db.session.execute(Organization.listing()).all()
