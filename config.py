@@ -66,6 +66,8 @@ class Config:
     CONSULT_REPORTS_TO_HIDE = _int("CONSULT_REPORTS_TO_HIDE", 3)
     # How long the city figures (home, dashboard, /stats) are kept before being counted again.
     CONSULT_STATS_CACHE_SECONDS = _int("CONSULT_STATS_CACHE_SECONDS", 0)
+    # How long a search's ranking is kept (new content is found after at most that long).
+    CONSULT_SEARCH_CACHE_SECONDS = _int("CONSULT_SEARCH_CACHE_SECONDS", 0)
     CONSULT_CONFIRM_MAX_AGE = _int("CONSULT_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     CONSULT_RESET_MAX_AGE = _int("CONSULT_RESET_MAX_AGE", 2 * 3600)
 
@@ -80,6 +82,7 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     CONSULT_STATS_CACHE_SECONDS = _int("CONSULT_STATS_CACHE_SECONDS", 30)
+    CONSULT_SEARCH_CACHE_SECONDS = _int("CONSULT_SEARCH_CACHE_SECONDS", 30)
 
 
 class TestingConfig(Config):

@@ -18,6 +18,8 @@ from flask import current_app
 
 log = logging.getLogger(__name__)
 PREFIX = "consult:cache:"
+# Many distinct keys (every search typed) must not grow a worker's memory without end.
+MAX_LOCAL_ENTRIES = 2000
 _local: dict[str, tuple[float, str]] = {}
 _clients: dict[str, Any] = {}
 
@@ -54,8 +56,18 @@ def cached(key: str, seconds: float, compute: Callable[[], Any]) -> Any:
     if hit is not None and hit[0] > now:
         return json.loads(hit[1])
     value = compute()
+    if len(_local) >= MAX_LOCAL_ENTRIES:
+        _forget_expired(now)
     _local[key] = (now + seconds, json.dumps(value))
     return value
+
+
+def _forget_expired(now: float) -> None:
+    for stale in [k for k, (until, _raw) in _local.items() if until <= now]:
+        del _local[stale]
+    if len(_local) >= MAX_LOCAL_ENTRIES:  # all fresh: drop the oldest half
+        for old in sorted(_local, key=lambda k: _local[k][0])[:MAX_LOCAL_ENTRIES // 2]:
+            del _local[old]
 
 
 def invalidate(key: str) -> None:

@@ -2,39 +2,42 @@
 
 PostgreSQL: stored `to_tsvector('italian', ...)` documents with GIN indexes
 (consult.search.postgres_fts) matched by `plainto_tsquery('italian', q)`, ranked by
-ts_rank, snippets by ts_headline. SQLite: FTS5 tables of Italian stems
-(consult.search.sqlite_fts), ranked by bm25, snippets highlighted here with the same
-Snowball stemmer. Both answer the same: every word of
-the search must be found (in any inflected form). Only public content is searched
-(consult.search.visibility): hidden and deleted comments never appear.
+ts_rank. SQLite: FTS5 tables of Italian stems (consult.search.sqlite_fts), ranked by
+bm25. Both answer the same: every word of the search must be found (in any inflected
+form); snippets are highlighted here with the same Snowball stemmer on both. Only
+public content is searched (consult.search.visibility): hidden and deleted comments
+never appear.
 
-A search runs a fixed number of queries: per kind, one count, one page of ids, one
-load (plus, on PostgreSQL, one for the snippets; for comments, one per kind of item
-they belong to).
+A search runs a fixed number of queries: one counts and ranks every kind at once, then
+one loads the page's items of each kind (for comments, plus one per kind of item they
+belong to).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import Select, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import (Select, bindparam, column, func, literal, literal_column, or_, select, table,
+                        text, union_all)
 from sqlalchemy.orm import joinedload
-from sqlalchemy.sql import operators
 
+from consult.cache import cached
 from consult.comments.models import Comment
-from consult.documents.models import Amendment, Document, Section, SectionRevision
+from consult.documents.models import Amendment, Section
 from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.plans.models import ActionPlan
 from consult.proposals.models import Proposal
-from consult.search.italian import query_stems, stem, words
+from consult.search.italian import query_stems, stem
 from consult.search.sources import SOURCE_BY_KIND
-from consult.search.visibility import public_comment
+from consult.search.visibility import public_comment, published_amendments, published_sections
 
 KINDS = ("proposal", "plan", "section", "amendment", "comment")
 KIND_LABELS = {
@@ -163,10 +166,16 @@ def search(raw: str | None, *, kind: str | None = None, page: int = 1) -> Result
         message = _("Choose one of the kinds of content offered.")
         raise InvalidInput(message, {"type": [message]})
     if kind is None:
-        groups = [_group(k, query, 1, OVERVIEW_PER_KIND) for k in KINDS]
+        kinds, page, per_page = KINDS, 1, OVERVIEW_PER_KIND
     else:
-        page = min(max(page or 1, 1), MAX_PAGE)
-        groups = [_group(kind, query, page, PER_PAGE)]
+        kinds, page, per_page = (kind,), min(max(page or 1, 1), MAX_PAGE), PER_PAGE
+    found = cached(_cache_key(query, kinds, page), current_app.config["CONSULT_SEARCH_CACHE_SECONDS"],
+                   lambda: _ranked(kinds, query, page, per_page))
+    groups = []
+    for k in kinds:
+        total, ids = found.get(k, (0, []))
+        capped = total > COUNT_CAP
+        groups.append(Group(k, min(total, COUNT_CAP), _hits(k, ids, query), page, per_page, capped))
     return Results(query, kind, groups)
 
 
@@ -176,24 +185,40 @@ def matching(kind: str, raw: str) -> Select:
     return _matched(kind, parse_query(raw))[0]
 
 
-def _group(kind: str, query: Query, page: int, per_page: int) -> Group:
-    matched, rank = _matched(kind, query)
-    total = db.session.scalar(
-        select(func.count()).select_from(matched.limit(COUNT_CAP + 1).subquery())) or 0
-    capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP)
-    ids: list[int] = []
-    if total and (page - 1) * per_page < total:
-        # Rank only the (at most COUNT_CAP + 1) matches that the count saw: ranking every
-        # match of a common word among a million comments took half a second.
-        candidates = (matched.add_columns(rank.element.label("score"))
-                      .limit(COUNT_CAP + 1).subquery())
-        score = (candidates.c.score.desc() if rank.modifier is operators.desc_op
-                 else candidates.c.score.asc())
-        ids = list(db.session.scalars(
-            select(candidates.c[0]).order_by(score, candidates.c[0].desc())
-            .limit(per_page).offset((page - 1) * per_page)))
-    return Group(kind, total, _hits(kind, ids, query), page, per_page, capped)
+def _cache_key(query: Query, kinds, page: int) -> str:
+    digest = hashlib.sha256(json.dumps([query.text.lower(), kinds, page]).encode()).hexdigest()
+    return f"search:{digest}"
+
+
+def _ranked(kinds, query: Query, page: int, per_page: int) -> dict[str, tuple[int, list[int]]]:
+    """{kind: (matches counted up to COUNT_CAP + 1, the ids of the page, best first)},
+    in one statement for every kind. Kept for CONSULT_SEARCH_CACHE_SECONDS by `search`.
+
+    Only the first COUNT_CAP + 1 matches of a kind are counted and ranked: ranking every
+    match of a common word among a million comments took half a second.
+    """
+    candidates = []
+    for kind in kinds:
+        matched, score = _matched(kind, query)
+        candidates.append(select(*matched.add_columns(literal(kind).label("kind"), score.label("score"))
+                                 .limit(COUNT_CAP + 1).subquery().c))
+    every = union_all(*candidates).subquery()
+    by_kind = {"partition_by": every.c.kind}
+    numbered = select(
+        every.c.kind, every.c[0].label("id"),
+        func.count().over(**by_kind).label("total"),
+        func.row_number().over(**by_kind, order_by=(every.c.score.desc(), every.c[0].desc())).label("n"),
+    ).subquery()
+    first, last = (page - 1) * per_page + 1, page * per_page
+    # n = 1 is kept on every page so that a kind's total is known past its last page.
+    rows = db.session.execute(select(numbered).where(
+        or_(numbered.c.n == 1, numbered.c.n.between(first, last))).order_by(numbered.c.n)).all()
+    found: dict[str, tuple[int, list[int]]] = {}
+    for kind, obj_id, total, n in rows:
+        ids = found.setdefault(kind, (total, []))[1]
+        if first <= n <= last:
+            ids.append(obj_id)
+    return found
 
 
 # --- matching, per database ----------------------------------------------------------------
@@ -202,37 +227,43 @@ def _is_postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+MODELS = {"proposal": Proposal, "plan": ActionPlan, "section": Section, "amendment": Amendment,
+          "comment": Comment}
+
+
+def _public_conditions(kind: str) -> list:
+    """What makes a row of a kind public. Checked when matching and again when loading
+    the page's rows, so that a ranking kept in the cache never shows what has since been
+    hidden, deleted or unpublished."""
+    if kind == "section":
+        return [Section.id.in_(published_sections())]
+    if kind == "amendment":
+        return [Amendment.hidden_at.is_(None), Amendment.id.in_(published_amendments())]
+    if kind == "comment":
+        return [public_comment()]
+    return []
+
+
 def _public(kind: str):
     """select(<id>) of the public rows of a kind, before any matching."""
-    if kind == "proposal":
-        return select(Proposal.id), Proposal.id
-    if kind == "plan":
-        return select(ActionPlan.id), ActionPlan.id
-    if kind == "section":
-        return (select(Section.id).join(Document, Document.id == Section.document_id)
-                .where(Document.is_published.is_(True))), Section.id
-    if kind == "amendment":
-        return (select(Amendment.id).join(Section, Section.id == Amendment.section_id)
-                .join(Document, Document.id == Section.document_id)
-                .where(Document.is_published.is_(True), Amendment.hidden_at.is_(None))), Amendment.id
-    return select(Comment.id).where(public_comment()), Comment.id
+    model = MODELS[kind]
+    return select(model.id).where(*_public_conditions(kind)), model.id
 
 
 def _matched(kind: str, query: Query):
-    """(select of matching public ids, the rank to order by: best first)."""
+    """(select of matching public ids, their score: higher is better)."""
     base, id_column = _public(kind)
     source = SOURCE_BY_KIND[kind]
     if _is_postgres():
         index = table(source.index, column("id"), column("document"))
         tsq = _tsquery(query)
         matched = base.join(index, index.c.id == id_column).where(index.c.document.op("@@")(tsq))
-        return matched, func.ts_rank(index.c.document, tsq).desc()
+        return matched, func.ts_rank(index.c.document, tsq)
     index = table(source.index, column("rowid"))
     fts_query = " ".join(f'"{s}"' for s in query.stems)  # every stem, each a phrase of one word
     matched = (base.join(index, index.c.rowid == id_column)
                .where(literal_column(source.index).op("MATCH")(bindparam("fts_query", fts_query))))
-    rank = func.bm25(literal_column(source.index), *SQLITE_WEIGHTS)  # lower is better
-    return matched, rank.asc()
+    return matched, -func.bm25(literal_column(source.index), *SQLITE_WEIGHTS)  # bm25: lower is better
 
 
 def _tsquery(query: Query):
@@ -244,47 +275,41 @@ def _tsquery(query: Query):
 def _hits(kind: str, ids: list[int], query: Query) -> list[Hit]:
     if not ids:
         return []
-    loaded = _LOADERS[kind](ids)
-    texts = {obj_id: text for obj_id, (_title, _url, text, _context) in loaded.items()}
-    snippets = (_headlines(kind, ids, query) if _is_postgres()
-                else {obj_id: highlight(texts[obj_id], query.stems) for obj_id in texts})
-    hits = []
-    for obj_id in ids:
-        if obj_id in loaded:
-            title, url, text, context = loaded[obj_id]
-            hits.append(Hit(kind, obj_id, title, url, snippets.get(obj_id, Markup("")), context))
-    return hits
+    loaded = _LOADERS[kind](ids, _public_conditions(kind))
+    return [Hit(kind, obj_id, title, url, highlight(body, query.stems), context)
+            for obj_id in ids if obj_id in loaded
+            for title, url, body, context in (loaded[obj_id],)]
 
 
-def _load_proposals(ids):
+def _load_proposals(ids, public):
     return {p.id: (p.title, url_for("proposals.detail", proposal_id=p.id), p.body, "")
-            for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))}
+            for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids), *public))}
 
 
-def _load_plans(ids):
+def _load_plans(ids, public):
     return {p.id: (p.title, url_for("plans.detail", plan_id=p.id), p.description, "")
-            for p in db.session.scalars(select(ActionPlan).where(ActionPlan.id.in_(ids)))}
+            for p in db.session.scalars(select(ActionPlan).where(ActionPlan.id.in_(ids), *public))}
 
 
-def _load_sections(ids):
+def _load_sections(ids, public):
     sections = db.session.scalars(
-        select(Section).where(Section.id.in_(ids))
+        select(Section).where(Section.id.in_(ids), *public)
         .options(joinedload(Section.current_revision), joinedload(Section.document)))
     return {s.id: (s.heading, url_for("documents.section", section_id=s.id), s.text,
                    s.document.title) for s in sections}
 
 
-def _load_amendments(ids):
+def _load_amendments(ids, public):
     amendments = db.session.scalars(
-        select(Amendment).where(Amendment.id.in_(ids)).options(joinedload(Amendment.section)))
+        select(Amendment).where(Amendment.id.in_(ids), *public).options(joinedload(Amendment.section)))
     return {a.id: (a.title, url_for("documents.amendment", amendment_id=a.id),
                    f"{a.rationale}\n\n{a.text}", "") for a in amendments}
 
 
-def _load_comments(ids):
+def _load_comments(ids, public):
     from consult.comments.targets import get_target, target_title
 
-    comments = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids))))
+    comments = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids), *public)))
     wanted: dict[str, set[int]] = {}
     for comment in comments:
         wanted.setdefault(comment.target_type, set()).add(comment.target_id)
@@ -319,7 +344,6 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _QUOTE = re.compile(r"^\s*>+", re.MULTILINE)
 _MARKDOWN_MARKS = re.compile(r"[*#`|~]+|(?<!\w)_+|_+(?!\w)")
 _TOKENS = re.compile(r"(\w+)", re.UNICODE)
-_START, _STOP = "\x02", "\x03"
 
 
 def plain(text: str) -> str:
@@ -336,45 +360,14 @@ def highlight(text: str, stems: list[str], size: int = SNIPPET_WORDS) -> Markup:
     if not word_at:
         return Markup("")
     wanted = set(stems)
-    matches = [n for n, i in enumerate(word_at) if stem(parts[i]) in wanted]
-    first = max(0, (matches[0] if matches else 0) - 8)
+    first_match = next((n for n, i in enumerate(word_at) if stem(parts[i]) in wanted), 0)
+    first = max(0, first_match - 8)
     last = min(len(word_at), first + size)
-    out = [Markup("… ") if first else Markup("")]
+    out = ["… " if first else ""]
     end = word_at[last - 1] + (2 if last == len(word_at) else 1)  # with the final full stop
     for i in range(word_at[first], end):
-        piece = parts[i]
-        if i % 2 == 1 and stem(piece) in wanted:
-            out.append(Markup("<mark>%s</mark>") % piece)
-        else:
-            out.append(escape(piece))
+        piece = str(escape(parts[i]))
+        out.append(f"<mark>{piece}</mark>" if i % 2 == 1 and stem(parts[i]) in wanted else piece)
     if last < len(word_at):
-        out.append(Markup(" …"))
-    return Markup("").join(out)
-
-
-def _headlines(kind: str, ids: list[int], query: Query) -> dict[int, Markup]:
-    """ts_headline on PostgreSQL: it marks the words with control characters, which
-    are turned into <mark> only after the text has been escaped."""
-    options = (f"StartSel={_START}, StopSel={_STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12, "
-               "ShortWord=2, MaxFragments=2, FragmentDelimiter=\" … \"")
-    text, id_column, joins = {
-        "proposal": (Proposal.body, Proposal.id, ()),
-        "plan": (ActionPlan.description, ActionPlan.id, ()),
-        "section": (SectionRevision.text, Section.id,
-                    ((SectionRevision, SectionRevision.id == Section.current_revision_id),)),
-        "amendment": (Amendment.rationale + " " + Amendment.text, Amendment.id, ()),
-        "comment": (Comment.body, Comment.id, ()),
-    }[kind]
-    statement = select(id_column, func.ts_headline(ITALIAN, text, _tsquery(query), options))
-    for target, condition in joins:
-        statement = statement.join(target, condition)
-    rows = db.session.execute(statement.where(id_column.in_(ids))).all()
-    return {row_id: _marked(headline) for row_id, headline in rows}
-
-
-def _marked(headline: str) -> Markup:
-    out = []
-    for n, piece in enumerate(re.split(f"{_START}(.*?){_STOP}", plain(headline))):
-        piece = piece.replace(_START, "").replace(_STOP, "")
-        out.append(Markup("<mark>%s</mark>") % piece if n % 2 else escape(piece))
-    return Markup("").join(out)
+        out.append(" …")
+    return Markup("".join(out))
