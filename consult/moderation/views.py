@@ -20,7 +20,7 @@ from consult.moderation.forms import (
 from consult.moderation.targets import (
     get_reportable, load_reportable, reportable_for, reportable_types,
 )
-from consult.web import safe_next, show_error
+from consult.web import safe_next, service_call, show_error
 
 # Endpoints of this blueprint open to participants; every other one is for moderators.
 PARTICIPANT_ENDPOINTS = {"moderation.report"}
@@ -131,7 +131,7 @@ def _decide(target_type: str, target_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("The form has expired: please try again."), "danger")
         return redirect(_back(url_for("moderation.queue")))
-    try:
+    with service_call() as call:
         if action == "hide":
             services.hide(current_user, obj, reason=form.reason.data)
             message = _("The contribution is hidden; its author has been told why.")
@@ -141,11 +141,7 @@ def _decide(target_type: str, target_id: int, action: str):
         else:
             services.dismiss_reports(current_user, obj)
             message = _("The reports have been dismissed.")
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
+    if call.ok:
         flash(message, "success")
     return redirect(_back(url_for("moderation.queue")))
 
@@ -178,13 +174,9 @@ def account(user_id: int):
     user = _load_account(user_id)
     form = BlockForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.block_user(current_user, user, reason=form.reason.data or "")
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("%(name)s is blocked.", name=user.display_name), "success")
             return redirect(url_for("moderation.account", user_id=user.id))
     status = 422 if form.errors else 200
@@ -196,13 +188,9 @@ def account(user_id: int):
 def unblock(user_id: int):
     user = _load_account(user_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with service_call() as call:
             services.unblock_user(current_user, user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("%(name)s is unblocked.", name=user.display_name), "success")
     return redirect(url_for("moderation.account", user_id=user.id))
 

@@ -11,14 +11,12 @@ from flask_login import current_user, login_required
 from consult import permissions
 from consult.accounts.forms import CATEGORY_LABELS
 from consult.dashboard.charts import bar_chart
-from consult.errors import DomainError
-from consult.extensions import db
 from consult.processes.models import Process
 from consult.processes.services import get_by_slug
 from consult.proposals.forms import STATUS_LABELS as PROPOSAL_STATUS_LABELS
 from consult.reports import bp, services
 from consult.reports.forms import PublishForm, ReportForm
-from consult.web import show_error
+from consult.web import service_call
 
 
 def _process_or_404(slug: str) -> Process:
@@ -78,13 +76,9 @@ def edit(slug: str):
     report = services.get_report(process)
     form = ReportForm(obj=report)
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.save_report(current_user, process, summary=form.summary.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if call.ok:
             flash(_("The report back has been saved."), "success")
             return redirect(url_for("reports.detail", slug=process.slug))
     status = 422 if form.errors else 200
@@ -98,12 +92,8 @@ def publish(slug: str):
         abort(403)
     process = _process_or_404(slug)
     if PublishForm().validate_on_submit():
-        try:
+        with service_call() as call:
             services.publish_report(current_user, process)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("The report back is published."), "success")
     return redirect(url_for("reports.detail", slug=process.slug))
