@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask import render_template
 from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.accounts.forms import CATEGORY_LABELS
 from consult.dashboard import bp, services
@@ -23,7 +24,7 @@ STATUS_STYLES = {
 
 
 def _plans_text(count: int) -> str:
-    return _("%(count)s plans", count=format_decimal(count)) if count != 1 else _("1 plan")
+    return ngettext("%(count)s plan", "%(count)s plans", count, count=format_decimal(count))
 
 
 def build_charts(stats: dict) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
@@ -94,8 +95,9 @@ def new_document(slug: str):
                 show_error(form, error)
                 status = error.status
             else:
-                flash(_("The document has been imported with %(n)s sections. It is not published yet.",
-                        n=len(document.sections)), "success")
+                flash(ngettext("The document has been imported with %(num)s section. It is not published yet.",
+                               "The document has been imported with %(num)s sections. It is not published yet.",
+                               len(document.sections)), "success")
                 return redirect(url_for(".manage", document_id=document.id))
     return render_template("documents/new.html", form=form, process=process), status
 
