@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.lists import format_list
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -62,9 +63,16 @@ def _charts(figures: services.ReportFigures) -> dict:
             "chart-report-months", _("Comments and votes by month"),
             _("Comments and votes added together, month by month."),
             [(month_labels[row.month], row.comments + row.votes,
-              _("%(comments)s comments, %(votes)s votes", comments=format_decimal(row.comments),
-                votes=format_decimal(row.votes))) for row in figures.by_month]),
+              _comments_and_votes(row.comments, row.votes)) for row in figures.by_month]),
     }
+
+
+def _comments_and_votes(comments: int, votes: int) -> str:
+    """E.g. "3 comments and 1 vote": each count in its plural form, joined as the language joins lists."""
+    return format_list([
+        ngettext("%(count)s comment", "%(count)s comments", comments, count=format_decimal(comments)),
+        ngettext("%(count)s vote", "%(count)s votes", votes, count=format_decimal(votes)),
+    ], locale=get_locale())
 
 
 @bp.route("/processes/<slug>/report/edit", methods=["GET", "POST"])
