@@ -32,7 +32,7 @@ translations: install
 	$(BIN)/pybabel compile --statistics --directory translations
 
 extract-messages: install
-	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --keywords "lazy_ngettext:1,2" --omit-header --sort-output --output-file translations/messages.pot .
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --keywords "lazy_ngettext:1,2" --keywords "pgettext:1c,2" --keywords "npgettext:1c,2,3" --keywords "lazy_pgettext:1c,2" --omit-header --sort-output --output-file translations/messages.pot .
 	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ITALIAN_PO = ROOT / "translations" / "it" / "LC_MESSAGES" / "messages.po"
 # The same keywords as `make extract-messages`, on top of babel's defaults
 # (_, gettext, ngettext, pgettext, ...).
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "lazy_pgettext": ((1, "c"), 2)}
 SOURCE_DIRS = {"consult", "templates"}  # babel.cfg looks only there; skip node_modules & co.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
@@ -30,17 +31,17 @@ def _in_sources(path: str) -> bool:
 
 
 @cache
-def _source_msgids() -> dict[str, str]:
-    """msgid (the singular for plurals) → where it is first used."""
+def _source_msgids() -> dict[tuple[str, str | None], str]:
+    """(msgid (the singular for plurals), context) → where it is first used."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg, "babel.cfg")
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str, str | None], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS,
             directory_filter=_in_sources):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
-            found.setdefault(msgid, f"{filename}:{lineno}")
+            found.setdefault((msgid, context), f"{filename}:{lineno}")
     return found
 
 
@@ -58,8 +59,9 @@ def _translated(message) -> bool:
 def test_every_source_string_has_an_italian_translation(italian):
     source = _source_msgids()
     assert len(source) > 100, "extraction found almost nothing: check babel.cfg"
-    missing = [f"{where}: {msgid!r}" for msgid, where in sorted(source.items(), key=lambda i: i[1])
-               if (m := italian.get(msgid)) is None or not _translated(m)]
+    missing = [f"{where}: {msgid!r}" + (f" (context {context!r})" if context else "")
+               for (msgid, context), where in sorted(source.items(), key=lambda i: i[1])
+               if (m := italian.get(msgid, context)) is None or not _translated(m)]
     assert not missing, (f"{len(missing)} strings lack an Italian translation; run "
                          "`make extract-messages` and translate them in "
                          "translations/it/LC_MESSAGES/messages.po:\n" + "\n".join(missing))

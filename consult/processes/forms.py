@@ -1,17 +1,20 @@
 """Process forms. The rules live in consult.processes.services."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from consult.processes.models import PHASES
 
+# A context keeps the phase names apart from the same English words elsewhere
+# ("Information" is also the footer's heading).
 PHASE_LABELS = {
-    "information": _l("Information"),
-    "consultation": _l("Consultation"),
-    "co-drafting": _l("Co-drafting"),
-    "voting": _l("Voting"),
-    "closed": _l("Closed"),
+    "information": lazy_pgettext("process phase", "Information"),
+    "consultation": lazy_pgettext("process phase", "Consultation"),
+    "co-drafting": lazy_pgettext("process phase", "Co-drafting"),
+    "voting": lazy_pgettext("process phase", "Voting"),
+    "closed": lazy_pgettext("process phase", "Closed"),
 }
 PHASE_DESCRIPTIONS = {
     "information": _l("The office presents the topic and the documents."),
