@@ -9,6 +9,7 @@ from flask_login import current_user
 from consult import permissions
 from consult.accounts.models import User
 from consult.audit import services as audit
+from consult.audit.labels import action_label
 from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.exports import csv_response
@@ -216,11 +217,13 @@ def audit_log():
         abort(403)
     form = AuditFilterForm(request.args)
     actions, types = audit.filter_choices()
-    form.action.choices = [("", _("Any action"))] + [(a, a) for a in actions]
+    form.action.choices = [("", _("Any action"))] + sorted(
+        ((a, action_label(a)) for a in actions), key=lambda choice: choice[1].casefold())
     form.target_type.choices = [("", _("Any type"))] + [(t, t) for t in types]
     filters = _log_filters(form)
     page = audit.log_page(current_user, filters, page=request.args.get("page", 1, type=int))
-    return render_template("moderation/log.html", form=form, page=page, filters=filters), \
+    return render_template("moderation/log.html", form=form, page=page, filters=filters,
+                           action_label=action_label), \
         422 if form.errors else 200
 
 

@@ -1,0 +1,76 @@
+"""What each audit action code means, in words, for the audit log page.
+
+The log stores the codes (they are data: the API and the CSV keep them); the page shows
+these labels. tests/moderation/test_audit_labels.py checks that every code the code base
+records has one.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    # processes, documents and amendments
+    "process.created": _l("Process created"),
+    "process.edited": _l("Process edited"),
+    "process.phase_changed": _l("Process phase changed"),
+    "document.created": _l("Document created"),
+    "document.published": _l("Document published"),
+    "document.unpublished": _l("Document unpublished"),
+    "section.added": _l("Section added"),
+    "section.retitled": _l("Section heading changed"),
+    "section.moved": _l("Section moved"),
+    "amendment.accepted": _l("Amendment accepted"),
+    "amendment.rejected": _l("Amendment rejected"),
+    # proposals and drafts
+    "proposal.published": _l("Proposal published"),
+    "proposal.edited": _l("Proposal edited"),
+    "proposal.sections_changed": _l("Sections of a proposal changed"),
+    "proposal.status_changed": _l("Proposal status changed"),
+    "proposal.answered": _l("Proposal answered"),
+    "proposal.voting_opened": _l("Voting on a proposal opened"),
+    "proposal.voting_closed": _l("Voting on a proposal closed"),
+    "draft.adopted": _l("Draft adopted as a proposal"),
+    "draft.declined": _l("Draft declined"),
+    # action plans and the report back
+    "plan.created": _l("Action plan created"),
+    "plan.updated": _l("Action plan updated"),
+    "plan.milestone_added": _l("Milestone added"),
+    "plan.milestone_edited": _l("Milestone edited"),
+    "plan.milestone_done": _l("Milestone completed"),
+    "plan.milestone_reopened": _l("Milestone reopened"),
+    "plan.milestone_removed": _l("Milestone removed"),
+    "plan.update_added": _l("Progress update published"),
+    "plan.update_withdrawn": _l("Progress update withdrawn"),
+    "report.saved": _l("Report back saved"),
+    "report.published": _l("Report back published"),
+    # accounts and organisations
+    "user.role_changed": _l("Account role changed"),
+    "user.blocked": _l("Account blocked"),
+    "user.unblocked": _l("Account unblocked"),
+    "organization.created": _l("Organisation added"),
+    "membership.added": _l("Member added to an organisation"),
+    "membership.approved": _l("Membership request approved"),
+    "membership.refused": _l("Membership request refused"),
+    "membership.role_changed": _l("Role in an organisation changed"),
+    # moderation (one code per reportable type: comment, amendment, draft)
+    "comment.hidden": _l("Comment hidden"),
+    "comment.auto_hidden": _l("Comment hidden automatically after reports"),
+    "comment.restored": _l("Comment restored"),
+    "comment.reports_dismissed": _l("Reports on a comment dismissed"),
+    "amendment.hidden": _l("Amendment hidden"),
+    "amendment.auto_hidden": _l("Amendment hidden automatically after reports"),
+    "amendment.restored": _l("Amendment restored"),
+    "amendment.reports_dismissed": _l("Reports on an amendment dismissed"),
+    "draft.hidden": _l("Draft hidden"),
+    "draft.auto_hidden": _l("Draft hidden automatically after reports"),
+    "draft.restored": _l("Draft restored"),
+    "draft.reports_dismissed": _l("Reports on a draft dismissed"),
+    # the log itself
+    "audit.exported": _l("Audit log downloaded"),
+}
+
+
+def action_label(code: str) -> str:
+    """The action in words; an unknown code (an older or newer release) shows as it is."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code

@@ -1,0 +1,66 @@
+"""The audit log page names each action in words, in the reader's language."""
+from __future__ import annotations
+
+import re
+
+from consult.audit import services as audit
+from consult.audit.labels import ACTION_LABELS, action_label
+from consult.documents.models import AMENDMENT_STATUSES
+from consult.extensions import db
+from consult.moderation.targets import reportable_types
+from tests.moderation.test_audit_every_action import ROOT, named_actions_in_the_code
+
+# record(actor, f"...") calls build their code from a variable; each shape is expanded here.
+DYNAMIC_CODE = re.compile(r'\brecord\(\s*\w+,\s*f"([^"]+)"')
+
+
+def recorded_action_codes() -> set[str]:
+    """Every action code the application can record: the literals and the f-string ones."""
+    codes = set(named_actions_in_the_code())
+    for path in ROOT.rglob("*.py"):
+        for template in DYNAMIC_CODE.findall(path.read_text(encoding="utf-8")):
+            prefix, _, suffix = template.rpartition(".")
+            if prefix == "{reportable.type}":
+                codes |= {f"{kind}.{suffix}" for kind in reportable_types()}
+            elif template == "amendment.{status}":  # the decisions: accepted, rejected
+                codes |= {f"amendment.{status}" for status in AMENDMENT_STATUSES if status != "open"}
+            else:
+                raise AssertionError(f'{path}: teach this test the codes of f"{template}"')
+    return codes
+
+
+def test_every_recorded_action_has_a_label_and_every_label_an_action(app):
+    codes = recorded_action_codes()
+    assert {"document.created", "draft.auto_hidden", "amendment.rejected",
+            "comment.reports_dismissed"} <= codes, "the scan misses codes"
+    assert sorted(codes - set(ACTION_LABELS)) == [], "actions without a label"
+    assert sorted(set(ACTION_LABELS) - codes) == [], "labels of actions nobody records"
+
+
+def test_an_unknown_code_shows_as_it_is(app):
+    assert action_label("document.created") == "Document created"
+    assert action_label("something.new") == "something.new"
+
+
+def test_the_italian_log_page_shows_the_italian_labels(client, login_as, admin):
+    for code in ("document.created", "something.new"):
+        audit.record(admin, code, None, target_type="document", target_id=1)
+    db.session.commit()
+    client = login_as(admin)
+    client.set_cookie("lang", "it")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>Documento creato</td>" in page
+    assert '<option value="document.created">Documento creato</option>' in page
+    assert "<td>something.new</td>" in page  # unknown: the raw code
+    assert ">document.created<" not in page
+
+    client.set_cookie("lang", "en")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>Document created</td>" in page
+
+
+def test_the_csv_keeps_the_codes(login_as, admin):
+    audit.record(admin, "document.created", None, target_type="document", target_id=1)
+    db.session.commit()
+    csv_text = login_as(admin).get("/moderation/log.csv").get_data(as_text=True)
+    assert ",document.created," in csv_text and "Document created" not in csv_text
