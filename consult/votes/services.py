@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
@@ -94,12 +93,14 @@ def _insert_or_update(user, target_type: str, target_id: int,
                       choice: str) -> tuple[str, str] | None:
     """Record the choice; the (category, choice) the vote had before, None for a new vote.
 
-    Lock and update the row; with no row, insert inside a savepoint. Racing writers of
-    the same account either hit the unique constraint (then the row exists: update
-    it) or find their row withdrawn meanwhile (then insert again).
+    Insert unless the account has a vote here (the unique constraint decides, so a
+    racing twin submission cannot make a second row); else lock and update that row.
+    If the row was withdrawn in between, insert again.
     """
     mine = (Vote.target_type == target_type, Vote.target_id == target_id, Vote.user_id == user.id)
     for _attempt in range(5):
+        if _insert_new(user, target_type, target_id, choice):
+            return None
         before = db.session.execute(
             select(Vote.category, Vote.choice).where(*mine).with_for_update()).first()
         if before is not None:
@@ -108,15 +109,23 @@ def _insert_or_update(user, target_type: str, target_id: int,
                 .values(choice=choice, category=user.category, updated_at=utcnow())
                 .execution_options(synchronize_session=False))
             return before[0], before[1]
-        try:
-            with db.session.begin_nested():
-                db.session.add(Vote(target_type=target_type, target_id=target_id, user_id=user.id,
-                                    choice=choice, category=user.category,
-                                    is_demo=bool(getattr(user, "is_demo", False))))
-            return None
-        except IntegrityError:
-            continue
     raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
+
+
+def _insert_new(user, target_type: str, target_id: int, choice: str) -> bool:
+    """Insert a vote; False when the account already has one on this item."""
+    statement = _insert(Vote).values(
+        target_type=target_type, target_id=target_id, user_id=user.id, choice=choice,
+        category=user.category, is_demo=bool(getattr(user, "is_demo", False)))
+    statement = statement.on_conflict_do_nothing(
+        index_elements=["target_type", "target_id", "user_id"]).returning(Vote.id)
+    return db.session.execute(statement).first() is not None
+
+
+def _insert(model):
+    """INSERT with ON CONFLICT clauses, for the database in use."""
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
 def withdraw_vote(user, target) -> Tally:
@@ -148,18 +157,17 @@ def _move_tally(target_type: str, target_id: int, before: tuple[str, str] | None
         deltas[before] = -1
     if after is not None:
         deltas[after] = deltas.get(after, 0) + 1
-    for (category, choice), delta in sorted(deltas.items()):
-        key = {"target_type": target_type, "target_id": target_id, "category": category,
-               "choice": choice}
-        if delta < 0:
-            db.session.execute(
-                update(VoteTally).filter_by(**key).values(count=VoteTally.count + delta)
-                .execution_options(synchronize_session=False))
-        else:
-            insert = (pg_insert if db.session.get_bind().dialect.name == "postgresql"
-                      else sqlite_insert)(VoteTally).values(**key, count=delta)
-            db.session.execute(insert.on_conflict_do_update(
-                index_elements=list(key), set_={"count": VoteTally.count + insert.excluded.count}))
+    rows = [{"target_type": target_type, "target_id": target_id, "category": category,
+             "choice": choice, "count": delta}
+            for (category, choice), delta in sorted(deltas.items()) if delta]
+    if not rows:
+        return
+    statement = _insert(VoteTally).values(rows)
+    # One statement for both rows, in a fixed order: a tally row of the old choice
+    # always exists (it counts this vote), so it is only ever updated.
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["target_type", "target_id", "category", "choice"],
+        set_={"count": VoteTally.count + statement.excluded.count}))
 
 
 def _bump(votable: Votable, target_id: int, delta: int) -> None:
