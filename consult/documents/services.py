@@ -396,12 +396,17 @@ def _paragraph_views(section: Section, counts: dict) -> list[ParagraphView]:
             for index, text in enumerate(split_paragraphs(section.text))]
 
 
+def _is_open_and_shown():
+    """Open amendments that moderation has not hidden: what "open amendments" counts and lists."""
+    return (Amendment.status == "open", Amendment.hidden_at.is_(None))
+
+
 def _open_amendment_counts(section_ids: list[int]) -> dict[int, int]:
     if not section_ids:
         return {}
     rows = db.session.execute(
         select(Amendment.section_id, func.count(Amendment.id))
-        .where(Amendment.section_id.in_(section_ids), Amendment.status == "open")
+        .where(Amendment.section_id.in_(section_ids), *_is_open_and_shown())
         .group_by(Amendment.section_id)).all()
     return dict(rows)
 
@@ -510,7 +515,7 @@ def propose_amendment(user, section: Section, *, text: str, rationale: str) -> A
 def recent_amendments(section: Section, limit: int = 5) -> list[Amendment]:
     """The newest open amendments of a section, for its page (one query)."""
     return list(db.session.scalars(
-        select(Amendment).where(Amendment.section_id == section.id, Amendment.status == "open")
+        select(Amendment).where(Amendment.section_id == section.id, *_is_open_and_shown())
         .options(joinedload(Amendment.author))
         .order_by(Amendment.created_at.desc(), Amendment.id.desc()).limit(limit)))
 

@@ -474,3 +474,19 @@ def test_staff_and_partner_editors_keep_the_votes_the_unpublished_amendment_page
         assert client.post(f"/votes/amendment/{amendment.id}",
                            data={"choice": "favor"}).status_code == 302
     assert vote_services.tally(amendment).total == 2
+
+
+def test_an_amendment_hidden_by_moderation_is_not_counted_as_open(client, document, moderator):
+    from consult.moderation import services as moderation
+
+    section = first_section(document)
+    kept = make_amendment(section, make_user())
+    hidden = make_amendment(section, make_user(), text=MOBILITY + "\n\nBuy my product.")
+    moderation.hide(moderator, hidden, reason="spam")
+    db.session.commit()
+    for path in (f"/documents/{document.id}", f"/sections/{section.id}"):
+        html = page(client.get(path))
+        assert re.search(r"\b1 open amendment\b", html) and "2 open amendments" not in html, path
+    assert f"/amendments/{hidden.id}" not in page(client.get(f"/sections/{section.id}"))
+    assert f"/amendments/{kept.id}" in page(client.get(f"/sections/{section.id}"))
+    assert client.get(f"/api/v1/sections/{section.id}").get_json()["open_amendments"] == 1
