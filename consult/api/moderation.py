@@ -144,7 +144,8 @@ def restore_comment(comment_id: int):
            auth=True, errors=(409,))
 def block_user(user_id: int, data: BlockIn):
     """A blocked account still reads but can no longer comment, vote or report."""
-    user = services.block_user(current_api_user(), get_or_404(User, user_id), reason=data.reason)
+    user = services.block_user(current_api_user(), get_or_404(User, user_id), reason=data.reason,
+                               allow_reason_code=True)
     return moderated_user_json(user)
 
 

@@ -236,12 +236,18 @@ def _check_can_block(actor, user: User) -> None:
         raise PermissionDenied(_("You cannot block or unblock this account."))
 
 
-def block_user(actor, user: User, *, reason: str) -> User:
-    """Block an account with a justification: it can still read, but no longer take part."""
+def block_user(actor, user: User, *, reason: str, allow_reason_code: bool = False) -> User:
+    """Block an account with a justification: it can still read, but no longer take part.
+
+    The justification is written, for the account holder to read. Only the API, whose
+    contract (api-v1.md) lists the report reasons (spam, offensive, ...) for `reason`,
+    passes `allow_reason_code` to accept one of those codes alone; its holder then reads
+    the reason's words.
+    """
     _check_can_block(actor, user)
     reason = (reason or "").strip()
-    # One of the report reasons (api-v1.md: spam, offensive, ...) is a justification too.
-    if reason not in REASONS and len(reason) < MIN_BLOCK_REASON:
+    is_code = allow_reason_code and reason in REASONS
+    if not is_code and len(reason) < MIN_BLOCK_REASON:
         _raise_if({"reason": [_("Explain the reason in at least %(n)s characters.", n=MIN_BLOCK_REASON)]})
     if len(reason) > MAX_BLOCK_REASON:
         _raise_if({"reason": [_("Use at most 1,000 characters.")]})
@@ -250,7 +256,8 @@ def block_user(actor, user: User, *, reason: str) -> User:
     user.blocked_at = utcnow()
     user.blocked_reason = reason
     record(actor, "user.blocked", user, target_type="user", reason=reason)
-    notify(user, "moderation.blocked", actor=actor, target=user, reason=reason)
+    notify(user, "moderation.blocked", actor=actor, target=user,
+           reason=_in_locale_of(user, hidden_reason_label, reason) if is_code else reason)
     db.session.flush()
     return user
 

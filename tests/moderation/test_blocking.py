@@ -116,12 +116,24 @@ def test_moderator_blocks_from_the_account_page(login_as, moderator, participant
     assert participant.display_name in listing and REASON in listing
 
 
-def test_a_short_justification_is_refused_with_the_input_kept(login_as, moderator, participant):
+def test_a_reason_code_from_the_api_reaches_its_holder_in_words(moderator, participant):
+    participant.locale = "en"
+    services.block_user(moderator, participant, reason="offensive", allow_reason_code=True)
+    db.session.commit()
+    assert participant.blocked_reason == "offensive"
+    note = db.session.scalars(select(Notification).where(Notification.user_id == participant.id)).one()
+    assert note.params["reason"] == "offensive content"
+
+
+# A report reason code ("spam") is no justification the account holder can read: the API
+# takes one because its contract lists them, the web form wants words.
+@pytest.mark.parametrize("reason", ["rude", "spam"])
+def test_a_short_justification_is_refused_with_the_input_kept(login_as, moderator, participant, reason):
     response = login_as(moderator).post(f"/moderation/users/{participant.id}",
-                                        data={"reason": "rude"})
+                                        data={"reason": reason})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "at least 15 characters" in page and "rude</textarea>" in page
+    assert "at least 15 characters" in page and f"{reason}</textarea>" in page
     db.session.refresh(participant)
     assert not participant.is_blocked
 
