@@ -22,7 +22,7 @@ from consult.errors import DomainError
 from consult.extensions import db
 from consult.processes import services as process_services
 from consult.votes import services as vote_services
-from consult.web import show_error
+from consult.web import service_call, show_error
 
 
 # --- loading with the access check --------------------------------------------------------
@@ -86,15 +86,11 @@ def new_document(slug: str):
             form.file.errors = [str(problem)]
             status = 422
         else:
-            try:
+            with service_call(form) as call:
                 document = services.create_document(current_user, process, title=form.title.data,
                                                     body_markdown=body)
-                db.session.commit()
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-                status = error.status
-            else:
+            status = call.status
+            if call.ok:
                 flash(ngettext("The document has been imported with %(num)s section. It is not published yet.",
                                "The document has been imported with %(num)s sections. It is not published yet.",
                                len(document.sections)), "success")
@@ -139,13 +135,9 @@ def _set_published(document_id: int, published: bool):
     document = _document(document_id)
     _require(permissions.can_manage_document(current_user, document))
     if FlaskForm().validate_on_submit():
-        try:
+        with service_call() as call:
             services.set_published(current_user, document, published)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("The document is published.") if published else
                   _("The document is no longer published: only the office and partner editors see it."),
                   "success")
@@ -160,14 +152,11 @@ def add_section(document_id: int):
     form = SectionForm()
     if not form.validate_on_submit():
         return _render_manage(document, form, 400)
-    try:
+    with service_call(form) as call:
         section = services.add_section(current_user, document, heading=form.heading.data,
                                        text=form.text.data)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _render_manage(document, form, error.status)
+    if not call.ok:
+        return _render_manage(document, form, call.status)
     flash(_("The section “%(heading)s” has been added.", heading=section.heading), "success")
     return redirect(url_for(".manage", document_id=document.id) + f"#section-{section.id}")
 
@@ -178,13 +167,9 @@ def move_section(section_id: int):
     section = _section(section_id)
     _require(permissions.can_manage_document(current_user, section.document))
     if FlaskForm().validate_on_submit():
-        try:
+        with service_call() as call:
             services.move_section(current_user, section, request.form.get("direction", ""))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
+        if call.ok:
             flash(_("The section “%(heading)s” has moved.", heading=section.heading), "success")
     return redirect(url_for(".manage", document_id=section.document_id) + f"#section-{section.id}")
 
@@ -197,16 +182,12 @@ def retitle_section(section_id: int):
     form = RetitleForm(data={"heading": section.heading} if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.retitle_section(current_user, section, form.heading.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
+        if call.ok:
             flash(_("The heading has been saved."), "success")
             return redirect(url_for(".manage", document_id=section.document_id) + f"#section-{section.id}")
+        status = call.status
     return render_template("documents/retitle.html", form=form, section=section), status
 
 
@@ -342,14 +323,10 @@ def restore(section_id: int, number: int):
     section = _section(section_id)
     _require(permissions.can_edit_section(current_user, section))
     if FlaskForm().validate_on_submit():
-        try:
+        with service_call() as call:
             result = services.restore_revision(current_user, section, number)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-            return redirect(url_for(".history", section_id=section.id))
-        _flash_saved(result)
+        if call.ok:
+            _flash_saved(result)
     return redirect(url_for(".history", section_id=section.id))
 
 
@@ -365,17 +342,13 @@ def new_amendment(section_id: int):
         form.text.data = section.text
     status = 200
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             amendment = services.propose_amendment(current_user, section, text=form.text.data,
                                                    rationale=form.rationale.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
+        if call.ok:
             flash(_("Your amendment has been published. The office will decide on it."), "success")
             return redirect(url_for(".amendment", amendment_id=amendment.id))
+        status = call.status
     return render_template("documents/amendment_new.html", form=form, section=section), status
 
 
@@ -466,12 +439,9 @@ def reject_amendment(amendment_id: int):
     _require(permissions.can_decide_amendment(current_user, amendment))
     form = RejectAmendmentForm(prefix="reject")
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             services.reject_amendment(current_user, amendment, reason=form.reason.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _render_amendment(amendment, reject_form=form, status=error.status)
+        if not call.ok:
+            return _render_amendment(amendment, reject_form=form, status=call.status)
         flash(_("The amendment is rejected; its author has been told why."), "success")
     return redirect(url_for(".amendment", amendment_id=amendment.id))
