@@ -68,12 +68,16 @@ def city_stats() -> dict[str, Any]:
 
 
 def forget_city_stats() -> None:
+    """Forget the kept figures and plan breakdowns (in Redis for every worker; without
+    Redis, only this worker's copy: the others count again within their seconds)."""
     invalidate(STATS_CACHE_KEY)
+    invalidate(BREAKDOWNS_CACHE_KEY)
 
 
 @event.listens_for(Session, "before_flush")
 def _note_plan_changes(session: Session, flush_context, instances) -> None:
-    if any(isinstance(obj, ActionPlan) for obj in (*session.new, *session.dirty, *session.deleted)):
+    if any(isinstance(obj, (ActionPlan, Organization))
+           for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["city_stats_stale"] = True
 
 
@@ -122,6 +126,25 @@ class Bucket:
     label: str
     plans: int
     budget_eur: Decimal
+
+
+BREAKDOWNS_CACHE_KEY = "plan_breakdowns"
+
+
+def plan_breakdowns() -> dict[str, list[Bucket]]:
+    """The dashboard's plan charts: by status, funding source and partner. Kept and
+    forgotten with the city figures (at scale 1 they are most of the page's SQL time)."""
+    seconds = current_app.config.get("CONSULT_STATS_CACHE_SECONDS", 0)
+    kept = cached(BREAKDOWNS_CACHE_KEY, seconds, _count_breakdowns)
+    return {name: [Bucket(key, label, plans, Decimal(budget)) for key, label, plans, budget in rows]
+            for name, rows in kept.items()}
+
+
+def _count_breakdowns() -> dict[str, list]:
+    counted = {"status": plans_by_status(), "funding": plans_by_funding_source(),
+               "partner": plans_by_partner()}
+    return {name: [(b.key, b.label, b.plans, str(b.budget_eur)) for b in buckets]
+            for name, buckets in counted.items()}
 
 
 def plans_by_status() -> list[Bucket]:

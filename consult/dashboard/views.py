@@ -29,9 +29,8 @@ def _plans_text(count: int) -> str:
 
 def build_charts(stats: dict) -> dict:
     """The four charts of the dashboard, from aggregates computed in SQL."""
-    by_status = services.plans_by_status()
-    by_funding = services.plans_by_funding_source()
-    by_partner = services.plans_by_partner()
+    breakdowns = services.plan_breakdowns()
+    by_status, by_funding, by_partner = (breakdowns[name] for name in ("status", "funding", "partner"))
     status_styles = {str(STATUS_LABELS[key]): style for key, style in STATUS_STYLES.items()}
     categories = stats["participants"]["by_category"]
     return {

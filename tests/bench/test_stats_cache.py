@@ -73,3 +73,21 @@ def test_cached_figures_are_a_fresh_copy_each_time(app, cache_seconds):
     first = city_stats()
     first["participants"]["by_category"]["citizen"] = -1
     assert city_stats()["participants"]["by_category"]["citizen"] >= 0
+
+
+def test_plan_breakdowns_are_kept_and_forgotten_with_a_plan_change(app, cache_seconds):
+    from consult.dashboard.services import plan_breakdowns
+
+    plan = _plan()
+    status = {b.key: (b.plans, b.budget_eur) for b in plan_breakdowns()["status"]}
+    assert status["planned"] == (1, Decimal("100.00"))
+    db.session.execute(ActionPlan.__table__.update().values(status="completed"))  # behind the ORM
+    db.session.commit()
+    assert {b.key: b.plans for b in plan_breakdowns()["status"]}["planned"] == 1  # kept
+    plan = db.session.get(ActionPlan, plan.id)
+    db.session.refresh(plan)
+    plan.budget_eur = Decimal("250.00")
+    db.session.commit()
+    status = {b.key: (b.plans, b.budget_eur) for b in plan_breakdowns()["status"]}
+    assert status["planned"] == (0, Decimal("0.00"))
+    assert status["completed"] == (1, Decimal("250.00"))
