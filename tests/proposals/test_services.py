@@ -127,3 +127,22 @@ def test_bad_filters_refused(process):
     with pytest.raises(InvalidInput) as error:
         services.list_proposals(status="lost", theme="weather", sort="random")
     assert set(error.value.fields) == {"status", "theme", "sort"}
+
+
+def test_list_totals_are_kept_per_filter_when_caching(app, process):
+    from consult import cache
+
+    app.config["CONSULT_STATS_CACHE_SECONDS"] = 30
+    cache._local.clear()
+    try:
+        make_proposal(process, title="First", theme="mobility")
+        assert services.list_proposals().total == 1
+        make_proposal(process, title="Second", theme="energy")
+        listed = services.list_proposals()
+        assert listed.total == 1 and len(listed.items) == 2  # the page is live, the total kept
+        assert services.list_proposals(theme="energy").total == 1  # another filter, its own total
+        cache._local.clear()
+        assert services.list_proposals().total == 2
+    finally:
+        app.config["CONSULT_STATS_CACHE_SECONDS"] = 0
+        cache._local.clear()
