@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text,
+    Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +44,8 @@ class ActionPlan(CreatedAtMixin, db.Model):
         CheckConstraint("budget_eur >= 0", name="budget_not_negative"),
         CheckConstraint("progress_percent >= 0 AND progress_percent <= 100",
                         name="progress_in_range"),
+        # The plan list's order (newest first): a page reads 20 rows, not every plan sorted.
+        Index("ix_action_plans_created_at", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
