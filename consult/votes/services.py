@@ -93,14 +93,12 @@ def _insert_or_update(user, target_type: str, target_id: int,
                       choice: str) -> tuple[str, str] | None:
     """Record the choice; the (category, choice) the vote had before, None for a new vote.
 
-    Insert unless the account has a vote here (the unique constraint decides, so a
-    racing twin submission cannot make a second row); else lock and update that row.
-    If the row was withdrawn in between, insert again.
+    Lock and update the account's vote here; with none, insert one, unless a racing twin
+    submission inserted it first (the unique constraint decides: then update that one).
+    Two statements either way, and no savepoint.
     """
     mine = (Vote.target_type == target_type, Vote.target_id == target_id, Vote.user_id == user.id)
     for _attempt in range(5):
-        if _insert_new(user, target_type, target_id, choice):
-            return None
         before = db.session.execute(
             select(Vote.category, Vote.choice).where(*mine).with_for_update()).first()
         if before is not None:
@@ -109,6 +107,8 @@ def _insert_or_update(user, target_type: str, target_id: int,
                 .values(choice=choice, category=user.category, updated_at=utcnow())
                 .execution_options(synchronize_session=False))
             return before[0], before[1]
+        if _insert_new(user, target_type, target_id, choice):
+            return None
     raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
 
 
