@@ -123,7 +123,7 @@ def test_three_reports_hide_a_comment_a_moderator_restores_it_and_blocks_the_aut
     for path in ("/moderation/users", "/moderation/hidden", "/moderation/log"):
         page.goto(path)
         check_a11y(page)
-    expect(page.get_by_role("cell", name="user.blocked")).to_be_visible()
+    expect(page.get_by_role("cell", name=t(live_server, "Account blocked"), exact=True)).to_be_visible()
     log_out(page, live_server)
 
     # The author still reads, but can no longer comment.
