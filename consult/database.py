@@ -1,4 +1,4 @@
-"""Database helpers shared by every feature: UTC timestamps and object loading."""
+"""Database helpers shared by every feature: UTC timestamps, object loading, upserts."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from flask import abort
 from sqlalchemy import DateTime, ForeignKey, Text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -72,3 +73,10 @@ def get_or_404(model: type[T], object_id: int) -> T:
     if obj is None:
         abort(404)
     return obj
+
+
+def insert_with_conflicts(table):
+    """An INSERT that takes ON CONFLICT clauses (`on_conflict_do_nothing`,
+    `on_conflict_do_update`), for the database the session uses."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

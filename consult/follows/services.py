@@ -14,11 +14,10 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import JSON, Integer, String, cast, delete, func, insert, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from consult import permissions
 from consult.accounts.models import User
-from consult.database import UTCDateTime, is_valid_id, utcnow
+from consult.database import UTCDateTime, insert_with_conflicts, is_valid_id, utcnow
 from consult.errors import NotFound, PermissionDenied
 from consult.extensions import db
 from consult.follows.models import Follow
@@ -26,6 +25,7 @@ from consult.follows.targets import followable_for, get_followable
 from consult.notifications.delivery import announce_new_notifications
 from consult.notifications.models import Notification
 from consult.notifications.services import MESSAGES, notify
+from consult.pagination import PageNumbers, page_count
 
 PER_PAGE = 20
 
@@ -75,9 +75,7 @@ def auto_follow(user, target) -> None:
 
 def _insert_follow(user_id: int, target_type: str, target_id: int) -> bool:
     """Insert-or-ignore, so two clicks at the same moment give one row and no error."""
-    dialect = db.session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert_(Follow).values(
+    statement = insert_with_conflicts(Follow).values(
         user_id=user_id, target_type=target_type, target_id=target_id, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["user_id", "target_type", "target_id"])
     # RETURNING says whether a row was made (rowcount is not reliable for ON CONFLICT).
@@ -123,27 +121,18 @@ class FollowedItem:
 
 
 @dataclass
-class FollowedPage:
+class FollowedPage(PageNumbers):
     items: list[FollowedItem]
     page: int
-    pages: int
+    per_page: int
     total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def followed_page(user, page: int = 1, per_page: int = PER_PAGE) -> FollowedPage:
     """What `user` follows, newest first: one count, one page of follows, then one
     query per kind of item on the page (at most six), whatever the number of follows."""
     total = db.session.scalar(select(func.count(Follow.id)).where(Follow.user_id == user.id)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page = min(max(page, 1), page_count(total, per_page))
     follows = db.session.scalars(
         select(Follow).where(Follow.user_id == user.id)
         .order_by(Follow.created_at.desc(), Follow.id.desc())
@@ -168,7 +157,7 @@ def followed_page(user, page: int = 1, per_page: int = PER_PAGE) -> FollowedPage
             items.append(FollowedItem(row, None, _("An item that is no longer available"), None))
         else:
             items.append(FollowedItem(row, obj, followable.title(obj), followable.url(obj)))
-    return FollowedPage(items=items, page=page, pages=pages, total=total)
+    return FollowedPage(items=items, page=page, per_page=per_page, total=total)
 
 
 # --- telling followers ------------------------------------------------------------------

@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
-from consult.database import utcnow
+from consult.database import insert_with_conflicts, utcnow
 from consult.errors import Conflict, InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote, VoteTally
@@ -114,18 +112,12 @@ def _insert_or_update(user, target_type: str, target_id: int,
 
 def _insert_new(user, target_type: str, target_id: int, choice: str) -> bool:
     """Insert a vote; False when the account already has one on this item."""
-    statement = _insert(Vote).values(
+    statement = insert_with_conflicts(Vote).values(
         target_type=target_type, target_id=target_id, user_id=user.id, choice=choice,
         category=user.category, is_demo=bool(getattr(user, "is_demo", False)))
     statement = statement.on_conflict_do_nothing(
         index_elements=["target_type", "target_id", "user_id"]).returning(Vote.id)
     return db.session.execute(statement).first() is not None
-
-
-def _insert(model):
-    """INSERT with ON CONFLICT clauses, for the database in use."""
-    dialect = db.session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
 def withdraw_vote(user, target) -> Tally:
@@ -162,7 +154,7 @@ def _move_tally(target_type: str, target_id: int, before: tuple[str, str] | None
             for (category, choice), delta in sorted(deltas.items()) if delta]
     if not rows:
         return
-    statement = _insert(VoteTally).values(rows)
+    statement = insert_with_conflicts(VoteTally).values(rows)
     # One statement for both rows, in a fixed order: a tally row of the old choice
     # always exists (it counts this vote), so it is only ever updated.
     db.session.execute(statement.on_conflict_do_update(
