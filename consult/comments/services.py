@@ -20,6 +20,7 @@ from consult.database import is_valid_id, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
+from consult.pagination import PageNumbers
 
 ROOTS_PER_PAGE = 20
 
@@ -67,7 +68,7 @@ class CommentView:
 
 
 @dataclass
-class ThreadPage:
+class ThreadPage(PageNumbers):
     target_type: str
     target_id: int
     target_url: str
@@ -83,16 +84,9 @@ class ThreadPage:
     draft: CommentDraft | None = None
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total_roots // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def total(self) -> int:
+        """Pages hold root comments with their replies: roots are what is paginated."""
+        return self.total_roots
 
     def page_url(self, number: int) -> str:
         return thread_url(self.target_url, number)

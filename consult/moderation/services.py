@@ -21,6 +21,7 @@ from consult.extensions import db
 from consult.moderation.models import MAX_DETAILS, REASONS, Report
 from consult.moderation.targets import Reportable, get_reportable, reportable_for, reportable_types
 from consult.notifications.services import notify
+from consult.pagination import PageNumbers
 
 # hidden_reason of an item hidden automatically, until a moderator decides.
 PENDING_REVIEW = "pending_review"
@@ -310,25 +311,13 @@ class QueueItem:
 
 
 @dataclass
-class QueuePage:
+class QueuePage(PageNumbers):
     """A page of the queue, shaped like Flask-SQLAlchemy's pagination for the macro."""
 
     items: list[QueueItem]
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def queue(viewer, *, page: int = 1, per_page: int = QUEUE_PER_PAGE) -> QueuePage:

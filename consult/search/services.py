@@ -33,6 +33,7 @@ from consult.comments.models import Comment
 from consult.documents.models import Amendment, Section
 from consult.errors import InvalidInput
 from consult.extensions import db
+from consult.pagination import PageNumbers
 from consult.plans.models import ActionPlan
 from consult.proposals.models import Proposal
 from consult.search.italian import query_stems, stem
@@ -109,7 +110,7 @@ class Hit:
 
 
 @dataclass
-class Group:
+class Group(PageNumbers):
     kind: str
     total: int  # at most COUNT_CAP
     hits: list[Hit]
@@ -130,18 +131,6 @@ class Group:
     @property
     def more_label(self) -> str:
         return str(MORE_LABELS[self.kind]) % {"n": self.count_label}
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 @dataclass
