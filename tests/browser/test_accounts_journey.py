@@ -5,24 +5,19 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from consult.demo.loader import MISSION_EN, MISSION_IT
 from consult.extensions import db
 from consult.site.models import CityProfile
 from tests.browser.a11y import check_a11y, check_focus_visible
+from tests.browser.journey import log_in, t
 from tests.factories import DEFAULT_PASSWORD, make_organization, make_user
 
 EMAIL = "giulia.rossi@example.org"
 PASSWORD = "salento barocco 2013 lecce"
 CONFIRM_LINK = re.compile(r"https?://\S+/account/confirm/\S+")
 
-
-def t(live_server, message: str, locale: str = "it", **variables) -> str:
-    """What the site shows for `message` in `locale`, so tests survive new translations."""
-    with live_server.app.test_request_context(), force_locale(locale):
-        return gettext(message, **variables)
 
 
 def seed_city(live_server) -> int:
@@ -38,13 +33,6 @@ def seed_city(live_server) -> int:
         db.session.commit()
         return partner.id
 
-
-def log_in(page, live_server, email: str, password: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label(t(live_server, "E-mail"), exact=True).fill(email)
-    page.get_by_label(t(live_server, "Password"), exact=True).fill(password)
-    page.get_by_role("button", name=t(live_server, "Log in")).click()
-    expect(page.get_by_role("button", name=t(live_server, "Log out"))).to_be_visible()
 
 
 def test_register_confirm_log_in_switch_to_english_and_log_out(browser_page, live_server):

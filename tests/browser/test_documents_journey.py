@@ -5,34 +5,18 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, ngettext
 from playwright.sync_api import expect
 
 from consult.documents import services
 from consult.extensions import db
 from tests.browser.a11y import check_a11y
+from tests.browser.journey import log_in, log_out, t
 from tests.documents.factories import MOBILITY, first_section, make_document, make_process
-from tests.factories import DEFAULT_PASSWORD, make_partner_editor, make_user
+from tests.factories import make_partner_editor, make_user
 
 
-def t(live_server, message: str, **variables) -> str:
-    """What the site shows for `message` in Italian, so the test survives new translations."""
-    with live_server.app.test_request_context(), force_locale("it"):
-        return gettext(message, **variables)
 
-
-def log_in(page, live_server, email: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label(t(live_server, "E-mail"), exact=True).fill(email)
-    page.get_by_label(t(live_server, "Password"), exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name=t(live_server, "Log in")).click()
-    expect(page.get_by_role("button", name=t(live_server, "Log out"))).to_be_visible()
-
-
-def log_out(page, live_server) -> None:
-    page.get_by_role("button", name=t(live_server, "Log out")).click()
-    expect(page.get_by_role("banner").get_by_role("link", name=t(live_server, "Log in"),
-                                                  exact=True)).to_be_visible()
 
 
 def seed(live_server) -> dict:

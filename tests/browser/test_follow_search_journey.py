@@ -9,7 +9,7 @@ from consult.comments import services as comments
 from consult.extensions import db
 from consult.notifications import delivery
 from tests.browser.a11y import check_a11y
-from tests.browser.test_accounts_journey import log_in, t
+from tests.browser.journey import log_in, t
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.search.factories import make_process, make_proposal
 

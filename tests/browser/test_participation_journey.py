@@ -8,7 +8,7 @@ from consult.comments import services as comments
 from consult.extensions import db
 from consult.votes import services as votes
 from tests.browser.a11y import check_a11y
-from tests.browser.test_accounts_journey import log_in, t
+from tests.browser.journey import log_in, t
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.proposals.factories import make_process, make_proposal
 

@@ -6,28 +6,16 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from consult.extensions import db
 from consult.site.models import CityProfile
 from tests.browser.a11y import check_a11y
-from tests.factories import DEFAULT_PASSWORD, make_organization, make_user
+from tests.browser.journey import log_in, t
+from tests.factories import make_organization, make_user
 from tests.plans.factories import make_process, make_proposal
 
 
-def t(live_server, message: str, **variables) -> str:
-    """What the site shows for `message` in Italian, so the test survives new translations."""
-    with live_server.app.test_request_context(), force_locale("it"):
-        return gettext(message, **variables)
-
-
-def log_in(page, live_server, email: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label(t(live_server, "E-mail"), exact=True).fill(email)
-    page.get_by_label(t(live_server, "Password"), exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name=t(live_server, "Log in")).click()
-    expect(page.get_by_role("button", name=t(live_server, "Log out"))).to_be_visible()
 
 
 def tick(page, label: str) -> None:
