@@ -117,6 +117,8 @@ class AmendmentSummary(BaseModel):
     votes: Tally
     created_at: datetime
     decided_at: datetime | None
+    hidden: bool = Field(False, description="Hidden by moderation: listed only to moderators "
+                                            "and staff.")
 
 
 class AmendmentOut(AmendmentSummary):
@@ -193,7 +195,8 @@ def amendment_summary_json(amendment: Amendment, tally, base_number: int | None 
             "decision_reason": amendment.decision_reason,
             "base_revision": base_number or amendment.base_revision.number,
             "voting_open": amendment.voting_open, "votes": tally.as_dict(),
-            "created_at": iso(amendment.created_at), "decided_at": iso(amendment.decided_at)}
+            "created_at": iso(amendment.created_at), "decided_at": iso(amendment.decided_at),
+            "hidden": amendment.is_hidden}
 
 
 def amendment_json(amendment: Amendment) -> dict:
@@ -288,7 +291,7 @@ def create_amendment(section_id: int, data: AmendmentIn):
            summary="A section's amendments, newest first", query=PageQuery,
            response=Page[AmendmentSummary])
 def list_amendments(section_id: int, query: PageQuery):
-    result = services.amendments_page(_section(section_id), page=query.page,
+    result = services.amendments_page(current_api_user(), _section(section_id), page=query.page,
                                       per_page=query.per_page)
     tallies = votes.tallies("amendment", [amendment.id for amendment in result.items])
     # Base revision numbers for the whole page in one query (no query per item).

@@ -520,11 +520,15 @@ def recent_amendments(section: Section, limit: int = 5) -> list[Amendment]:
         .order_by(Amendment.created_at.desc(), Amendment.id.desc()).limit(limit)))
 
 
-def amendments_page(section: Section, page: int = 1, per_page: int = AMENDMENTS_PER_PAGE,
+def amendments_page(viewer, section: Section, page: int = 1, per_page: int = AMENDMENTS_PER_PAGE,
                     status: str | None = None):
+    """A section's amendments, newest first; those hidden by moderation are listed only to
+    moderators and staff, who see them marked (two queries)."""
     query = (select(Amendment).where(Amendment.section_id == section.id)
              .options(joinedload(Amendment.author))
              .order_by(Amendment.created_at.desc(), Amendment.id.desc()))
+    if not permissions.can_see_hidden(viewer):
+        query = query.where(Amendment.hidden_at.is_(None))
     if status:
         query = query.where(Amendment.status == status)
     return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)

@@ -359,7 +359,8 @@ def amendments(section_id: int):
     if status not in (None, "open", "accepted", "rejected"):
         status = None
     return render_template("documents/amendments.html", section=section, status=status,
-                           amendments=services.amendments_page(section, page=_page_arg(), status=status))
+                           amendments=services.amendments_page(current_user, section, page=_page_arg(),
+                                                               status=status))
 
 
 @bp.route("/amendments/<int:amendment_id>")

@@ -225,11 +225,12 @@ def answered_proposals(process_id: int) -> list[Proposal]:
 
 
 def decided_amendments(process_id: int) -> list[Amendment]:
-    """Accepted and rejected amendments, with their reasons."""
+    """Accepted and rejected amendments, with their reasons; not those hidden by moderation
+    (the report is public)."""
     return list(db.session.scalars(
         select(Amendment)
         .where(Amendment.section_id.in_(_sections(process_id)),
-               Amendment.status.in_(("accepted", "rejected")))
+               Amendment.status.in_(("accepted", "rejected")), Amendment.hidden_at.is_(None))
         .options(joinedload(Amendment.section), joinedload(Amendment.author))
         .order_by(Amendment.decided_at, Amendment.id)))
 

@@ -272,6 +272,24 @@ def test_amendments_of_a_section_are_listed(api, participant, count_queries):
     assert one.count == five.count
 
 
+def test_amendments_hidden_by_moderation_are_listed_only_to_moderators(api, api_as, participant,
+                                                                        moderator):
+    from consult.extensions import db
+    from consult.moderation import services as moderation
+
+    section = first_section(make_document())
+    kept = make_amendment(section, participant)
+    hidden = make_amendment(section, make_user(), text=MOBILITY + "\n\nBuy my product.")
+    moderation.hide(moderator, hidden, reason="spam")
+    db.session.commit()
+    for client in (api, api_as(participant)):
+        body = client.get(f"/sections/{section.id}/amendments").get_json()
+        assert [item["id"] for item in body["items"]] == [kept.id] and body["total"] == 1
+    body = api_as(moderator).get(f"/sections/{section.id}/amendments").get_json()
+    assert [(item["id"], item["hidden"]) for item in body["items"]] == [(hidden.id, True),
+                                                                         (kept.id, False)]
+
+
 def test_amendments_are_voted_once_per_account(api, api_as, participant):
     amendment = make_amendment(first_section(make_document()), make_user())
     client = api_as(participant)

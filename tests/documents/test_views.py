@@ -490,3 +490,26 @@ def test_an_amendment_hidden_by_moderation_is_not_counted_as_open(client, docume
     assert f"/amendments/{hidden.id}" not in page(client.get(f"/sections/{section.id}"))
     assert f"/amendments/{kept.id}" in page(client.get(f"/sections/{section.id}"))
     assert client.get(f"/api/v1/sections/{section.id}").get_json()["open_amendments"] == 1
+
+
+def test_an_amendment_hidden_by_moderation_is_listed_only_to_moderators(client, login_as, document,
+                                                                       moderator, participant):
+    from consult.moderation import services as moderation
+
+    section = first_section(document)
+    kept = make_amendment(section, make_user())
+    hidden = make_amendment(section, make_user(), text=MOBILITY + "\n\nBuy my product.")
+    moderation.hide(moderator, hidden, reason="spam")
+    db.session.commit()
+    lists = [f"/sections/{section.id}/amendments", f"/sections/{section.id}/amendments?status=open"]
+    for reader in (None, participant):
+        if reader:
+            login_as(reader)
+        for path in lists:
+            html = page(client.get(path))
+            assert f"/amendments/{kept.id}" in html and f"/amendments/{hidden.id}" not in html, path
+    client.post("/account/logout")
+    login_as(moderator)
+    for path in lists:
+        html = page(client.get(path))
+        assert f"/amendments/{hidden.id}" in html and "consult-badge-hidden" in html, path

@@ -85,6 +85,17 @@ def test_answers_amendments_and_plans(closed_process):
     assert (figures.totals.participants, figures.totals.comments, figures.totals.votes) == (4, 3, 5)
 
 
+def test_amendments_hidden_by_moderation_are_not_in_the_report(closed_process, moderator):
+    from consult.moderation import services as moderation
+
+    section = make_section(closed_process, heading="Energy")
+    spam = make_amendment(section, make_user(), status="rejected", reason="Advertising.")
+    moderation.hide(moderator, spam, reason="spam")
+    db.session.commit()
+    figures = services.report_figures(closed_process)
+    assert spam not in figures.amendments and len(figures.amendments) == 2
+
+
 def test_publishing_needs_a_closed_process_and_staff(app, staff, participant):
     open_process = make_process(phase="voting")
     with pytest.raises(Conflict, match="only when the process is closed"):
