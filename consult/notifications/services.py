@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from consult.database import utcnow
@@ -9,7 +10,15 @@ from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.notifications.models import Notification
 
+
+def _reported_hidden(count: str, **_params) -> str:
+    return ngettext("A contribution was hidden after %(count)s report and awaits review.",
+                    "A contribution was hidden after %(count)s reports and awaits review.",
+                    int(count), count=count)
+
+
 # The wording of each kind; parameters are filled in when the notification is shown.
+# A wording that agrees with a number is a function of the parameters calling ngettext.
 # Features add their kinds here.
 MESSAGES = {
     "amendment.accepted": _l("Your amendment to “%(section)s” has been accepted."),
@@ -25,7 +34,7 @@ MESSAGES = {
                                  "awaits review by moderation."),
     "moderation.blocked": _l("Your account has been blocked: %(reason)s"),
     "moderation.unblocked": _l("Your account has been unblocked."),
-    "moderation.reported_hidden": _l("A contribution was hidden after %(count)s reports and awaits review."),
+    "moderation.reported_hidden": _reported_hidden,
     # What happens to what one follows (consult.follows).
     "follow.comment": _l("%(actor)s commented on “%(title)s”."),
     "follow.reply": _l("%(actor)s replied to your comment on “%(title)s”."),
@@ -65,9 +74,11 @@ def message(notification: Notification) -> str:
     if template is None:
         return notification.kind
     try:
+        if callable(template):
+            return template(**notification.params)
         return str(template) % notification.params
     except (KeyError, TypeError, ValueError):
-        return str(template)
+        return notification.kind if callable(template) else str(template)
 
 
 def unread_count(user) -> int:

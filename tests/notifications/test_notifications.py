@@ -11,6 +11,23 @@ def test_notify_stores_kind_and_words_it_when_shown(participant, staff):
     assert services.message(note) == "Your amendment to “Mobilità” has been rejected: fuori tema"
 
 
+def test_the_reported_hidden_notice_agrees_with_the_number_of_reports(app, moderator):
+    from flask_babel import force_locale
+
+    one, three = (services.notify(moderator, "moderation.reported_hidden", url="/q", count=n)
+                  for n in (1, 3))
+    db.session.commit()
+    assert services.message(one) == "A contribution was hidden after 1 report and awaits review."
+    assert services.message(three) == "A contribution was hidden after 3 reports and awaits review."
+    with force_locale("it"):
+        assert services.message(one) == ("Un contributo è stato nascosto dopo 1 segnalazione "
+                                         "ed è in attesa di revisione.")
+        assert services.message(three) == ("Un contributo è stato nascosto dopo 3 segnalazioni "
+                                           "ed è in attesa di revisione.")
+    one.params = {"count": "many"}  # a damaged row shows the kind, never an error
+    assert services.message(one) == "moderation.reported_hidden"
+
+
 def test_nobody_is_notified_of_their_own_action(participant):
     assert services.notify(participant, "moderation.restored", actor=participant) is None
 
