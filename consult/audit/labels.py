@@ -1,8 +1,8 @@
-"""What each audit action code means, in words, for the audit log page.
+"""What each audit action and target type code means, in words, for the audit log page.
 
 The log stores the codes (they are data: the API and the CSV keep them); the page shows
-these labels. tests/moderation/test_audit_labels.py checks that every code the code base
-records has one.
+these labels. tests/moderation/test_audit_labels.py checks that every action code the code
+base records has one, tests/moderation/test_audit_every_action.py every target type.
 """
 from __future__ import annotations
 
@@ -70,7 +70,32 @@ ACTION_LABELS = {
 }
 
 
-def action_label(code: str) -> str:
-    """The action in words; an unknown code (an older or newer release) shows as it is."""
-    label = ACTION_LABELS.get(code)
+# What an entry is about (AuditEntry.target_type).
+TARGET_TYPE_LABELS = {
+    "process": _l("Process"),
+    "document": _l("Document"),
+    "section": _l("Section"),
+    "amendment": _l("Amendment"),
+    "proposal": _l("Proposal"),
+    "draft": _l("Draft"),
+    "plan": _l("Action plan"),
+    "comment": _l("Comment"),
+    "user": _l("Account"),
+    "organization": _l("Organisation"),
+    "membership": _l("Membership of an organisation"),
+    "audit_log": _l("Audit log"),
+}
+
+
+def _label(labels: dict, code: str) -> str:
+    """The code in words; an unknown code (an older or newer release) shows as it is."""
+    label = labels.get(code)
     return str(label) if label is not None else code
+
+
+def action_label(code: str) -> str:
+    return _label(ACTION_LABELS, code)
+
+
+def target_type_label(code: str) -> str:
+    return _label(TARGET_TYPE_LABELS, code)

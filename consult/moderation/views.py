@@ -9,7 +9,7 @@ from flask_login import current_user
 from consult import permissions
 from consult.accounts.models import User
 from consult.audit import services as audit
-from consult.audit.labels import action_label
+from consult.audit.labels import action_label, target_type_label
 from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.exports import csv_response
@@ -211,19 +211,23 @@ def _log_filters(form: AuditFilterForm) -> audit.LogFilters:
         return audit.LogFilters()
 
 
+def _by_label(codes: list[str], label) -> list[tuple[str, str]]:
+    """Filter menu options: each code with its label, in the reader's alphabetical order."""
+    return sorted(((code, label(code)) for code in codes), key=lambda choice: choice[1].casefold())
+
+
 @bp.route("/log")
 def audit_log():
     if not permissions.can_view_audit_log(current_user):
         abort(403)
     form = AuditFilterForm(request.args)
     actions, types = audit.filter_choices()
-    form.action.choices = [("", _("Any action"))] + sorted(
-        ((a, action_label(a)) for a in actions), key=lambda choice: choice[1].casefold())
-    form.target_type.choices = [("", _("Any type"))] + [(t, t) for t in types]
+    form.action.choices = [("", _("Any action"))] + _by_label(actions, action_label)
+    form.target_type.choices = [("", _("Any type"))] + _by_label(types, target_type_label)
     filters = _log_filters(form)
     page = audit.log_page(current_user, filters, page=request.args.get("page", 1, type=int))
     return render_template("moderation/log.html", form=form, page=page, filters=filters,
-                           action_label=action_label), \
+                           action_label=action_label, target_type_label=target_type_label), \
         422 if form.errors else 200
 
 

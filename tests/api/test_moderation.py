@@ -143,6 +143,7 @@ def test_audit_log_newest_first_for_moderators(api_as, moderator, participant):
     assert set(entry) >= {"id", "actor", "action", "target_type", "target_id", "reason",
                           "created_at"}
     assert entry["actor"]["id"] == moderator.id and entry["target_id"] == target.id
+    assert entry["target_type"] == "user"  # the code, not the page's words
     filtered = client.get("/moderation/log?action=user.blocked").get_json()
     assert filtered["total"] == 1
     assert api_as(participant).get("/moderation/log").status_code == 403

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from consult.accounts import services as accounts
 from consult.audit import services as audit
+from consult.audit.labels import TARGET_TYPE_LABELS
 from consult.audit.models import AuditEntry
 from consult.documents import services as documents
 from consult.drafts import services as drafts
@@ -146,6 +147,10 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     ledger.once("audit.exported", lambda: audit.export_log(admin, audit.LogFilters()))
 
     assert ledger.seen >= named_actions_in_the_code(), "an audited action has no test above"
+    # the log page names every target type in words (consult.audit.labels)
+    target_types = set(db.session.scalars(select(AuditEntry.target_type).distinct()))
+    assert sorted(target_types - set(TARGET_TYPE_LABELS)) == [], "target types without a label"
+    assert sorted(set(TARGET_TYPE_LABELS) - target_types) == [], "labels of types nobody records"
 
 
 def named_actions_in_the_code() -> set[str]:

@@ -59,8 +59,24 @@ def test_the_italian_log_page_shows_the_italian_labels(client, login_as, admin):
     assert "<td>Document created</td>" in page
 
 
+def test_the_italian_log_page_shows_target_types_in_words(client, login_as, admin):
+    audit.record(admin, "proposal.published", None, target_type="proposal", target_id=7)
+    audit.record(admin, "something.new", None, target_type="gadget", target_id=8)
+    db.session.commit()
+    client = login_as(admin)
+    client.set_cookie("lang", "it")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>Proposta #7</td>" in page and "<td>gadget #8</td>" in page  # unknown: the code
+    assert '<option value="proposal">Proposta</option>' in page
+    assert "<td>proposal #7</td>" not in page and ">proposal<" not in page
+    client.set_cookie("lang", "en")
+    page = client.get("/moderation/log?target_type=proposal").get_data(as_text=True)
+    assert "<td>Proposal #7</td>" in page and "#8" not in page
+    assert '<option selected value="proposal">Proposal</option>' in page
+
+
 def test_the_csv_keeps_the_codes(login_as, admin):
     audit.record(admin, "document.created", None, target_type="document", target_id=1)
     db.session.commit()
     csv_text = login_as(admin).get("/moderation/log.csv").get_data(as_text=True)
-    assert ",document.created," in csv_text and "Document created" not in csv_text
+    assert ",document.created,document,1," in csv_text and "Document created" not in csv_text
