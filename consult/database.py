@@ -75,8 +75,8 @@ def get_or_404(model: type[T], object_id: int) -> T:
     return obj
 
 
-def insert_with_conflicts(table):
+def insert_with_conflicts(table, dialect: str | None = None):
     """An INSERT that takes ON CONFLICT clauses (`on_conflict_do_nothing`,
-    `on_conflict_do_update`), for the database the session uses."""
-    dialect = db.session.get_bind().dialect.name
+    `on_conflict_do_update`), for the database `dialect` names (default: the session's)."""
+    dialect = dialect or db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

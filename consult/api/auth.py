@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import AnonymousUser, User
@@ -44,11 +45,16 @@ def revoke_token(token: ApiToken) -> None:
         token.revoked_at = utcnow()
 
 
+@cache
+def _token_with_user():
+    """Built once (every API request with a token runs it), after the models are mapped."""
+    return (select(ApiToken).options(joinedload(ApiToken.user))
+            .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def find_valid_token(raw: str, now: datetime | None = None) -> ApiToken | None:
     """The live token with this value (not expired, not revoked, account not deleted)."""
-    token = db.session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user))
-        .where(ApiToken.token_hash == hash_token(raw)))
+    token = db.session.scalar(_token_with_user(), {"token_hash": hash_token(raw)})
     now = now or utcnow()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
