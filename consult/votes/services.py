@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import TextClause, bindparam, delete, func, select, text, update
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
@@ -86,6 +86,13 @@ _LOCK_MINE = select(_votes.c.category, _votes.c.choice).where(*_MINE).with_for_u
 _UPDATE_MINE = update(_votes).where(*_MINE).values(
     choice=bindparam("new_choice"), category=bindparam("new_category"),
     updated_at=bindparam("now", type_=UTCDateTime()))
+_BEFORE = (select(_votes.c.id, _votes.c.category, _votes.c.choice).where(*_MINE)
+           .with_for_update().subquery("before"))
+_UPDATE_MINE_RETURNING_BEFORE = (
+    update(_votes).where(_votes.c.id == _BEFORE.c.id)
+    .values(choice=bindparam("new_choice"), category=bindparam("new_category"),
+            updated_at=bindparam("now", type_=UTCDateTime()))
+    .returning(_BEFORE.c.category, _BEFORE.c.choice))
 _DELETE_MINE = delete(_votes).where(*_MINE).returning(_votes.c.category, _votes.c.choice)
 _READ_TALLY = select(_tallies.c.category, _tallies.c.choice, _tallies.c.count).where(
     _tallies.c.target_type == bindparam("b_target_type"),
@@ -128,6 +135,10 @@ def _run(statement, **parameters):
     return db.session.connection().execute(statement, parameters)
 
 
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
 def cast_vote(user, target, choice: str) -> Tally:
     """Vote, or change the vote already given; returns the new tally."""
     votable = votable_for(target)
@@ -137,30 +148,37 @@ def cast_vote(user, target, choice: str) -> Tally:
         raise InvalidInput(message, {"choice": [message]})
     mine = {"b_target_type": votable.type, "b_target_id": target.id, "b_user_id": user.id}
     before = _insert_or_update(user, mine, choice)
-    _move_tally(mine, before, (user.category, choice))
-    if before is None and votable.has_counter:
-        _bump(votable, target, +1)
-    return tally(target)
+    return _count(votable, target, mine, before, (user.category, choice))
 
 
 def _insert_or_update(user, mine: dict, choice: str) -> tuple[str, str] | None:
     """Record the choice; the (category, choice) the vote had before, None for a new vote.
 
-    Lock and update the account's vote here; with none, insert one, unless a racing twin
-    submission inserted it first (the unique constraint decides: then update that one).
-    Two statements either way, and no savepoint.
+    Update the account's vote; with none, insert one, unless a racing twin submission
+    inserted it first (the unique constraint decides: then update that one). No savepoint.
     """
     new = {"new_choice": choice, "new_category": user.category, "now": utcnow()}
-    dialect = db.session.get_bind().dialect.name
     for _attempt in range(5):
+        before = _update_mine(mine, new)
+        if before is not None:
+            return before
+        is_demo = bool(getattr(user, "is_demo", False))
+        if _run(_insert_vote(_dialect()), **mine, **new, is_demo=is_demo).first() is not None:
+            return None
+    raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
+
+
+def _update_mine(mine: dict, new: dict) -> tuple[str, str] | None:
+    """Change the account's vote; the (category, choice) it had, None when it has none."""
+    if _dialect() == "postgresql":
+        # One statement: the row is locked and read in the subquery, which returns its
+        # values from before the update.
+        before = _run(_UPDATE_MINE_RETURNING_BEFORE, **mine, **new).first()
+    else:
         before = _run(_LOCK_MINE, **mine).first()
         if before is not None:
             _run(_UPDATE_MINE, **mine, **new)
-            return before[0], before[1]
-        is_demo = bool(getattr(user, "is_demo", False))
-        if _run(_insert_vote(dialect), **mine, **new, is_demo=is_demo).first() is not None:
-            return None
-    raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
+    return (before[0], before[1]) if before is not None else None
 
 
 def withdraw_vote(user, target) -> Tally:
@@ -168,37 +186,82 @@ def withdraw_vote(user, target) -> Tally:
     votable = votable_for(target)
     _check(user, target)
     mine = {"b_target_type": votable.type, "b_target_id": target.id, "b_user_id": user.id}
-    removed = _run(_DELETE_MINE, **mine).all()
-    for category, choice in removed:
-        _move_tally(mine, (category, choice), None)
-    if removed and votable.has_counter:
-        _bump(votable, target, -len(removed))
-    return tally(target)
+    removed = _run(_DELETE_MINE, **mine).first()  # one row at most: the unique constraint
+    before = (removed[0], removed[1]) if removed is not None else None
+    return _count(votable, target, mine, before, None)
 
 
-def _move_tally(mine: dict, before: tuple[str, str] | None,
-                after: tuple[str, str] | None) -> None:
-    """Move one vote between (category, choice) counts, by atomic statements and in
-    a fixed order of rows, so that concurrent voters neither lose counts nor deadlock."""
-    if before == after:
-        return
+def _count(votable: Votable, target, mine: dict, before: tuple[str, str] | None,
+           after: tuple[str, str] | None) -> Tally:
+    """Move one vote between the item's (category, choice) counts and keep its vote
+    counter, in the same transaction; returns the item's tally afterwards.
+
+    Rows are locked in a fixed order (the vote, the tally rows sorted, the counter) so that
+    concurrent voters neither lose counts nor deadlock. A tally row of the old choice always
+    exists (it counts this vote), so it is only ever updated.
+    """
+    counter = votable.model.__table__ if votable.has_counter else None
+    bump = (before is None) - (after is None)  # +1 a new vote, -1 a withdrawn one
+    if _dialect() == "postgresql":
+        rows = _run(_pg_count(counter), **mine, **_pg_deltas(before, after), bump=bump).all()
+    else:
+        if before != after:
+            deltas = [{**mine, "tally_category": category, "tally_choice": choice, "delta": delta}
+                      for (category, choice), delta in _deltas(before, after)]
+            db.session.connection().execute(_add_to_tally(_dialect()), deltas)
+        if counter is not None and bump:
+            _run(_bump_counter(counter), b_target_id=target.id, delta=bump)
+        rows = _run(_READ_TALLY, **mine).all()
+    if counter is not None and bump:
+        # The loaded object reads the new count from the database when next asked.
+        db.session.expire(target, ["votes_count"])
+    return _tally_of(target, rows)
+
+
+def _deltas(before, after) -> list[tuple[tuple[str, str], int]]:
+    """(category, choice) → change of its count, sorted, without zeros."""
     deltas = {}
     if before is not None:
         deltas[before] = -1
     if after is not None:
         deltas[after] = deltas.get(after, 0) + 1
-    rows = [{"b_target_type": mine["b_target_type"], "b_target_id": mine["b_target_id"],
-             "tally_category": category, "tally_choice": choice, "delta": delta}
-            for (category, choice), delta in sorted(deltas.items()) if delta]
-    # One round trip for both rows, in a fixed order: a tally row of the old choice
-    # always exists (it counts this vote), so it is only ever updated.
-    db.session.connection().execute(_add_to_tally(db.session.get_bind().dialect.name), rows)
+    return [(key, delta) for key, delta in sorted(deltas.items()) if delta]
 
 
-def _bump(votable: Votable, target, delta: int) -> None:
-    _run(_bump_counter(votable.model.__table__), b_target_id=target.id, delta=delta)
-    # The loaded object reads the new count from the database when next asked.
-    db.session.expire(target, ["votes_count"])
+def _pg_deltas(before, after) -> dict:
+    """The two delta slots of the PostgreSQL statement (a slot of 0 is skipped)."""
+    slots = _deltas(before, after) + [(("", ""), 0)] * 2
+    return {f"{name}{slot}": value
+            for slot, ((category, choice), delta) in enumerate(slots[:2])
+            for name, value in (("category", category), ("choice", choice), ("delta", delta))}
+
+
+@cache
+def _pg_count(counter) -> TextClause:
+    """PostgreSQL: the tally move, the counter and the tally read in one statement.
+
+    The counter's UPDATE is not referenced by the query, so PostgreSQL runs it last,
+    after the tally rows; the tally rows not moved are read as of the statement's start.
+    """
+    bumped = f""",
+        bumped AS (UPDATE {counter.name} SET votes_count = votes_count + :bump
+                   WHERE id = :b_target_id AND :bump <> 0 RETURNING id)""" if counter is not None else ""
+    return text(f"""
+        WITH deltas (category, choice, delta) AS (
+            VALUES (CAST(:category0 AS VARCHAR), CAST(:choice0 AS VARCHAR), CAST(:delta0 AS INTEGER)),
+                   (CAST(:category1 AS VARCHAR), CAST(:choice1 AS VARCHAR), CAST(:delta1 AS INTEGER))),
+        moved AS (
+            INSERT INTO vote_tallies AS kept (target_type, target_id, category, choice, count)
+            SELECT :b_target_type, :b_target_id, category, choice, delta FROM deltas
+            WHERE delta <> 0 ORDER BY category, choice
+            ON CONFLICT (target_type, target_id, category, choice)
+            DO UPDATE SET count = kept.count + excluded.count
+            RETURNING kept.category, kept.choice, kept.count){bumped}
+        SELECT category, choice, count FROM moved
+        UNION ALL
+        SELECT category, choice, count FROM vote_tallies
+        WHERE target_type = :b_target_type AND target_id = :b_target_id AND count <> 0
+          AND (category, choice) NOT IN (SELECT category, choice FROM moved)""")
 
 
 # --- reading ------------------------------------------------------------------------
@@ -206,8 +269,12 @@ def _bump(votable: Votable, target, delta: int) -> None:
 def tally(target) -> Tally:
     """Counts overall and by stakeholder category, in one query (of the kept tallies)."""
     votable = votable_for(target)
+    return _tally_of(target, _run(_READ_TALLY, b_target_type=votable.type,
+                                  b_target_id=target.id).all())
+
+
+def _tally_of(target, rows) -> Tally:
     result = Tally(voting_open=bool(getattr(target, "voting_open", False)))
-    rows = _run(_READ_TALLY, b_target_type=votable.type, b_target_id=target.id).all()
     for category, choice, count in rows:
         result.add(category, choice, count)
     return result
