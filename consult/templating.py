@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from consult import permissions
 from consult.accounts import forms as labels
 from consult.extensions import db
+from consult.i18n import install_template_gettext
 from consult.text import render_markdown
 
 
@@ -53,6 +54,7 @@ def unread_notifications() -> int:
 
 
 def register_templating(app: Flask) -> None:
+    install_template_gettext(app.jinja_env)  # after Flask-Babel's, which it replaces
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = (

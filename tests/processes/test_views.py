@@ -91,3 +91,17 @@ def test_process_list_runs_fixed_queries(client, count_queries):
     for _ in range(40):
         make_process()
     assert measure() == few
+
+
+def test_italian_list_and_timeline_elide_the_article_before_the_11th(client):
+    from datetime import UTC, date, datetime
+
+    process = make_process(title="Lecce al mare", starts_on=date(2025, 9, 11), ends_on=date(2025, 10, 8))
+    process.phase_changes[0].created_at = datetime(2025, 9, 11, 9, 0, tzinfo=UTC)
+    db.session.commit()
+    client.set_cookie("lang", "it")
+    assert "dall'11 set 2025 all'8 ott 2025" in client.get("/processes").get_data(as_text=True)
+    page = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert "dall'<time" in page and "dal <time" not in page
+    client.set_cookie("lang", "en")
+    assert "from Sep 11, 2025 to Oct 8, 2025" in client.get("/processes").get_data(as_text=True)

@@ -66,3 +66,54 @@ def test_a_logged_in_user_keeps_the_language_on_any_device(app, client, particip
 def test_the_switch_links_back_to_the_current_page(client):
     html = client.get("/organizations").get_data(as_text=True)
     assert 'href="/language/en?next=/organizations"' in html
+
+
+# --- Italian elision before the 8th and the 11th ---------------------------------------------
+
+def _render(app, language: str, source: str, **values) -> str:
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(language):
+        return render_template_string(source, **values)
+
+
+@pytest.mark.parametrize(("day", "italian"), [
+    (11, "dall'11 set 2025 all'8 ott 2025"), (12, "dal 12 set 2025 all'8 ott 2025"),
+])
+def test_italian_dates_elide_the_article_before_8_and_11(app, day, italian):
+    from datetime import date
+
+    source = '{{ _("from %(start)s to %(end)s", start=start|date, end=end|date) }}'
+    values = {"start": date(2025, 9, day), "end": date(2025, 10, 8)}
+    assert _render(app, "it", source, **values) == italian
+    assert _render(app, "en", source, **values) == f"from Sep {day}, 2025 to Oct 8, 2025"
+
+
+def test_elision_reads_the_text_of_markup_and_keeps_escaping(app):
+    source = ('{% set when %}<time datetime="2025-11-11">11 nov 2025</time>{% endset %}'
+              '{{ _("since %(date)s", date=when) }} · {{ _("Blocked on %(when)s: %(reason)s", '
+              'when="8 nov 2025, 10:00", reason="<b>spam</b>") }} · {{ _("until %(end)s", end="110") }}')
+    assert _render(app, "it", source) == (
+        "dall'<time datetime=\"2025-11-11\">11 nov 2025</time> · "
+        "Bloccato l'8 nov 2025, 10:00: &lt;b&gt;spam&lt;/b&gt; · fino al 110")
+
+
+def test_elision_keeps_a_capital_and_leaves_other_words_alone(app):
+    from consult.i18n import elide_articles
+
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale("it"):
+            assert elide_articles("Il %(date)s, dal %(d)s", {"date": "8 ott", "d": "1 ott"}) == (
+                "L'%(date)s, dal %(d)s")
+            assert elide_articles("Aprile %(n)s", {"n": "8"}) == "Aprile %(n)s"
+        with force_locale("en"):
+            assert elide_articles("il %(date)s", {"date": "8 ott"}) == "il %(date)s"
+
+
+def test_template_gettext_takes_num_and_context_among_the_values(app):
+    source = ('{{ ngettext("%(num)s comment", "%(num)s comments", 2, num="two") }} · '
+              '{{ pgettext("footer heading", "Information") }}')
+    assert _render(app, "en", source) == "two comments · Information"
