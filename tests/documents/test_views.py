@@ -42,6 +42,22 @@ def test_document_page_has_contents_paragraphs_and_comment_counts(client, docume
     assert re.search(rf'paragraph=2#comments-p2">\s*0 comments', html)
 
 
+def test_document_links_are_named_by_whole_italian_sentences(client, document, participant):
+    section = first_section(document)
+    comment_services.post_comment(participant, section, body="Yes.", paragraph=1)
+    make_amendment(section, make_user())
+    db.session.commit()
+    client.set_cookie("lang", "it")
+    html = page(client.get(f"/documents/{document.id}"))
+    for name in ("1 commento sul paragrafo 2 di “Mobility”", "0 commenti sul paragrafo 1 di “Mobility”",
+                 "Apri la sezione “Mobility”", "Cronologia di “Mobility”",
+                 "1 emendamento aperto a “Mobility”"):
+        assert f'aria-label="{name}"' in html, name
+    section_actions = html.split('class="consult-inline-list consult-section-actions"')[1]
+    assert "visually-hidden" not in section_actions.split("</ul>")[0]
+    assert re.search(r'<p class="consult-revision-line">Revisione 1 · \S[^<]* · <time datetime=', html)
+
+
 def test_paragraph_page_shows_only_that_paragraphs_thread(client, document, participant):
     section = first_section(document)
     comment_services.post_comment(participant, section, body="About the buses.", paragraph=0)
@@ -211,6 +227,8 @@ def test_history_compare_and_restore(login_as, document, editor):
     assert "Faster buses" in html and "<caption>" in html
     html = page(client.get(f"/sections/{section.id}/compare?from=1&to=2"))
     assert "<del>" in html and "<ins>" in html
+    assert ">From revision</label>" in html and ">To revision</label>" in html
+    assert re.search(r"<dd>Revision 2 · \S[^<]* · <time datetime=[^>]*>[^<]*</time> · Faster buses</dd>", html)
     assert "[removed:" in html and "[added:" in html
     assert client.get(f"/sections/{section.id}/compare?from=1&to=9").status_code == 404
     assert "Buses every ten minutes" in page(client.get(f"/sections/{section.id}/revisions/1"))
