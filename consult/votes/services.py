@@ -154,17 +154,19 @@ def cast_vote(user, target, choice: str) -> Tally:
 def _insert_or_update(user, mine: dict, choice: str) -> tuple[str, str] | None:
     """Record the choice; the (category, choice) the vote had before, None for a new vote.
 
-    Update the account's vote; with none, insert one, unless a racing twin submission
-    inserted it first (the unique constraint decides: then update that one). No savepoint.
+    Insert the vote; when the account already has one (the unique constraint decides, also
+    against a racing twin submission), update that one instead. A new vote, the most
+    frequent case, is one statement. No savepoint.
     """
     new = {"new_choice": choice, "new_category": user.category, "now": utcnow()}
+    is_demo = bool(getattr(user, "is_demo", False))
     for _attempt in range(5):
+        if _run(_insert_vote(_dialect()), **mine, **new, is_demo=is_demo).first() is not None:
+            return None
         before = _update_mine(mine, new)
         if before is not None:
             return before
-        is_demo = bool(getattr(user, "is_demo", False))
-        if _run(_insert_vote(_dialect()), **mine, **new, is_demo=is_demo).first() is not None:
-            return None
+        # The vote was withdrawn between the two statements: insert again.
     raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
 
 
