@@ -28,7 +28,8 @@ import aiohttp
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import DATA, RESULTS, Server, database_url, flask, log, machine, prepare  # noqa: E402
+from run import (DATA, RESULTS, Server, database_url, flask, free_name, log, machine,  # noqa: E402
+                 prepare)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 P95_TARGET_MS = 200
@@ -220,7 +221,8 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = options.out or RESULTS / f"{began:%Y-%m-%d}-{info_machine['host'][:40]}-integrity.md"
+    out = options.out or free_name(
+        RESULTS / f"{began:%Y-%m-%d}-{info_machine['host'][:40]}-integrity.md")
     out.write_text(report)
     log(f"written to {out}")
     return 0 if all(checks.values()) else 1

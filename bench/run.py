@@ -1,9 +1,10 @@
 """`make bench`: latency and throughput of the main pages, at each scale, on each database.
 
-For every (database, scale): make or reuse the bench database, serve it with gunicorn
-(2 workers per core, production settings, rate limits off), measure each endpoint with
-wrk, stop the server. Then the same for a minimal Flask page (the ceiling). Writes a
-Markdown table to bench/results/<date>-<machine>.md.
+For every database: make or reuse its bench database of each scale, serve each with
+gunicorn (2 workers per core, production settings, rate limits off), measure each endpoint
+with wrk at every scale in turn, stop the servers. Then the same for a minimal Flask page
+(the ceiling). Writes a Markdown table to bench/results/<date>-<machine>.md (-2, -3 …
+when that file exists).
 
     .venv/bin/python bench/run.py --scales 0.01 1 --databases sqlite postgresql
 """
@@ -163,6 +164,7 @@ class Server:
     """gunicorn with 2 workers per core, stopped on exit (by its own pid, never by name)."""
 
     def __init__(self, app: str, url: str | None, workers: int, chdir: Path = ROOT):
+        self.url = url
         self.port = free_port()
         env = {**os.environ, "SECRET_KEY": "bench", "CONSULT_ENV": "production",
                "RATELIMIT_ENABLED": "false"}
@@ -230,36 +232,62 @@ def route_exists(url: str, path: str, method: str) -> bool:
     return result.stdout.strip().endswith("yes")
 
 
-def measure(database: str, scale: float, options) -> Run:
-    url, how = prepare(database, scale)
-    run = Run(database, scale, generation=how)
+def measure_database(database: str, scales: list[float], options) -> list[Run]:
+    """Every endpoint at every scale of one database, the scales measured back to back.
+
+    One server per scale runs for the whole block, and each endpoint is measured at each
+    scale in turn: the growth figure compares two measures taken a few seconds apart, so a
+    change of the shared machine's load during the block does not show up as growth.
+    """
+    runs, servers, values, args = [], [], {}, {}
+    try:
+        for scale in scales:
+            url, how = prepare(database, scale)
+            runs.append(Run(database, scale, generation=how))
+            values[scale], args[scale] = endpoint_inputs(database, scale, url)
+            servers.append(Server("wsgi:app", url, options.workers))
+        for endpoint in ENDPOINTS:
+            if options.only and endpoint.key not in options.only:
+                continue
+            for run, server in zip(runs, servers):
+                run.figures[endpoint.key] = measure_endpoint(
+                    endpoint, run, server, values[run.scale], args[run.scale], options)
+    finally:
+        for server in servers:
+            server.stop()
+    hello = ceiling(options)
+    log(f"{database} ceiling: p50 {hello.p50_ms:.1f} ms, {hello.rps:.0f}/s")
+    for run in runs:
+        run.ceiling = hello
+    return runs
+
+
+def endpoint_inputs(database: str, scale: float, url: str) -> tuple[dict, list[str]]:
+    """The values of the endpoint paths ({showcase}, {term}) and the vote script's files."""
     info = json.loads(flask(url, "bench", "info", capture=True).stdout.strip().splitlines()[-1])
     tokens = DATA / f"tokens-{database}-{scale:g}.txt"
     flask(url, "bench", "tokens", "--count", "200", "--out", str(tokens), capture=True)
     ids_file = DATA / f"voting-{database}-{scale:g}.txt"
     ids_file.write_text("\n".join(map(str, info["voting_proposal_ids"])) + "\n")
     values = {"showcase": info["showcase_proposal_id"], "term": info["search_term"]}
-    with Server("wsgi:app", url, options.workers) as server:
-        for endpoint in ENDPOINTS:
-            if options.only and endpoint.key not in options.only:
-                continue
-            path = endpoint.path.format(**values)
-            if not route_exists(url, path.split("?")[0], endpoint.method):
-                run.figures[endpoint.key] = "not measured (missing)"
-                log(f"{database} {scale:g} {endpoint.key}: missing")
-                continue
-            args = [str(tokens), str(ids_file)] if endpoint.script == "vote.lua" else []
-            target = server.base + path
-            wrk(target, script=endpoint.script, seconds=options.warmup,
-                connections=options.connections, args=args)
-            figure = wrk(target, script=endpoint.script, seconds=options.seconds,
-                         connections=options.connections, args=args)
-            run.figures[endpoint.key] = figure
-            log(f"{database} {scale:g} {endpoint.key}: p50 {figure.p50_ms:.1f} ms, "
-                f"p95 {figure.p95_ms:.1f} ms, {figure.rps:.0f}/s, {figure.statuses}")
-    run.ceiling = ceiling(options)
-    log(f"{database} {scale:g} ceiling: p50 {run.ceiling.p50_ms:.1f} ms, {run.ceiling.rps:.0f}/s")
-    return run
+    return values, [str(tokens), str(ids_file)]
+
+
+def measure_endpoint(endpoint: Endpoint, run: Run, server: Server, values: dict,
+                     vote_args: list[str], options) -> Figure | str:
+    path = endpoint.path.format(**values)
+    if not route_exists(server.url, path.split("?")[0], endpoint.method):
+        log(f"{run.database} {run.scale:g} {endpoint.key}: missing")
+        return "not measured (missing)"
+    args = vote_args if endpoint.script == "vote.lua" else []
+    target = server.base + path
+    wrk(target, script=endpoint.script, seconds=options.warmup,
+        connections=options.connections, args=args)
+    figure = wrk(target, script=endpoint.script, seconds=options.seconds,
+                 connections=options.connections, args=args)
+    log(f"{run.database} {run.scale:g} {endpoint.key}: p50 {figure.p50_ms:.1f} ms, "
+        f"p95 {figure.p95_ms:.1f} ms, {figure.rps:.0f}/s, {figure.statuses}")
+    return figure
 
 
 def ceiling(options) -> Figure:
@@ -309,9 +337,10 @@ def markdown(runs: list[Run], options, info: dict[str, str], began: datetime) ->
         "RATELIMIT_ENABLED=false; anonymous GET requests except the API vote.",
         f"- Load: wrk, 2 threads, {options.connections} connections, {options.seconds} s per "
         f"endpoint after {options.warmup} s of warm-up.",
-        "- Each cell: median ms / p95 ms / requests per second. The ceiling is a Flask \"hello\" "
-        "page served and measured the same way, right after each block (the machine's load "
-        "varies: each block is compared with its own ceiling).",
+        "- Each cell: median ms / p95 ms / requests per second. Within a database's block, "
+        "each endpoint is measured at every scale back to back (one server per scale). The "
+        "ceiling is a Flask \"hello\" page served and measured the same way, right after "
+        "each block (the machine's load varies: each block is compared with its own ceiling).",
         "- × ceiling: median latency divided by the ceiling's median (at the largest scale). "
         "Growth: median at the largest scale divided by the median at the smallest, on the "
         "same database.",
@@ -374,6 +403,16 @@ def verdict(endpoint: Endpoint, last, first) -> str:
     return "pass" if not problems else "MISSED: " + ", ".join(problems)
 
 
+def free_name(path: Path) -> Path:
+    """`path`, or path-2, path-3 …: a run never overwrites an earlier run's results."""
+    number = 1
+    candidate = path
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", type=float, default=[0.01, 1.0])
@@ -387,8 +426,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path)
     options = parser.parse_args()
     began = datetime.now(UTC)
-    runs = [measure(database, scale, options)
-            for database in options.databases for scale in sorted(options.scales)]
+    runs = [run for database in options.databases
+            for run in measure_database(database, sorted(options.scales), options)]
     info = machine()
     text = markdown(runs, options, info, began)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -398,7 +437,7 @@ def main() -> int:
     # a partial run (BENCH_SCALES="0.01" ...) never overwrites the day's full results
     suffix = ("-" + "-".join(sorted(options.databases)) + "-S" +
               "-".join(f"{s:g}" for s in sorted(options.scales))) if partial else ""
-    out = options.out or RESULTS / f"{began:%Y-%m-%d}-{name}{suffix}.md"
+    out = options.out or free_name(RESULTS / f"{began:%Y-%m-%d}-{name}{suffix}.md")
     out.write_text(text)
     print(text)
     log(f"written to {out}")

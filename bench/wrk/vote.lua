@@ -1,5 +1,5 @@
 -- PUT /api/v1/proposals/{id}/vote, each request as one of the bench accounts (its own token),
--- on a proposal open to votes, with a random choice.
+-- on a proposal open to votes, with a random choice (new votes and changed ones mixed).
 -- Arguments (after --): tokens file ("user_id token" lines), proposal ids file (one a line).
 dofile(os.getenv("BENCH_WRK_DIR") .. "/report.lua")
 
@@ -24,7 +24,8 @@ function init(args)
   for line in io.lines(args[2]) do
     if line ~= "" then table.insert(ids, line) end
   end
-  math.randomseed(thread_id * 7919)
+  -- A new sequence each run: a run replaying the last one's would only change votes.
+  math.randomseed(os.time() + thread_id * 7919)
 end
 
 function request()
