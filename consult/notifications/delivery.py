@@ -2,8 +2,9 @@
 
 How mail leaves without slowing down or breaking the request that caused it:
 - the notifications table is the queue: a notification waits with `emailed_at` NULL;
-- when a transaction that created notifications has COMMITTED, a background thread
-  sends the waiting mail of the participants who chose "immediately" (in tests and
+- when a transaction that created notifications has COMMITTED, it wakes the process's
+  mail thread, which sends the waiting mail of the participants who chose "immediately"
+  (commits made while it sends are served by its next pass; in tests and
   with CONSULT_MAIL_IN_BACKGROUND=false it runs right after the commit instead; any
   error is logged, never raised into the request);
 - `flask --app consult notifications send-pending` sends the same (cron, every few
@@ -122,10 +123,38 @@ def _send_after_commit(session) -> None:
         return
     app = current_app._get_current_object()
     if app.config.get("CONSULT_MAIL_IN_BACKGROUND", not app.testing):
-        threading.Thread(target=_send_pending_safely, args=(app,), daemon=True,
-                         name="consult-mail").start()
+        mail_thread = app.extensions.get("consult_mail_thread")
+        if mail_thread is None:
+            mail_thread = app.extensions["consult_mail_thread"] = _MailThread(app)
+        mail_thread.wake()
     else:
         _send_pending_safely(app)
+
+
+class _MailThread:
+    """The one thread of a process that sends waiting mail. A commit only wakes it, so a
+    burst of commits costs a pass or two, not a thread and a pass each."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+        with self._lock:
+            # Also after a fork (a gunicorn worker): the parent's thread is not running here.
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._serve, daemon=True,
+                                                name="consult-mail")
+                self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            _send_pending_safely(self._app)
 
 
 def _send_pending_safely(app: Flask) -> None:

@@ -187,6 +187,32 @@ def test_background_sending_does_not_wait_for_the_mail(app, participant, staff, 
     assert len(outbox) == 1
 
 
+
+def test_commits_wake_one_mail_thread_per_process(app, participant, staff, outbox, monkeypatch):
+    import threading
+
+    delivery.set_email_mode(participant, "immediate")
+    db.session.commit()
+    passes = threading.Semaphore(0)
+    senders = set()
+    real = delivery.send_pending
+
+    def send_then_signal(*args, **kwargs):
+        try:
+            senders.add(threading.current_thread())
+            return real(*args, **kwargs)
+        finally:
+            passes.release()
+
+    monkeypatch.setattr(delivery, "send_pending", send_then_signal)
+    monkeypatch.setitem(app.config, "CONSULT_MAIL_IN_BACKGROUND", True)
+    for _ in range(3):
+        notify(participant, "moderation.restored", actor=staff)
+        db.session.commit()
+        assert passes.acquire(timeout=10)
+    assert len(senders) == 1 and threading.current_thread() not in senders
+    assert len(outbox) == 3
+
 # --- preferences and unsubscribe ------------------------------------------------------
 
 def test_settings_page_saves_the_choice(login_as, participant):
