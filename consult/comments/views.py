@@ -56,6 +56,15 @@ def _show_refused(target, draft: services.CommentDraft, status: int):
                            target_url=registration.url(target)), status
 
 
+@bp.route("/comments/<int:comment_id>")
+def show(comment_id: int):
+    """A comment's lasting address (notifications link here): its place in its thread, for
+    whoever may read the item it belongs to."""
+    comment = get_or_404(Comment, comment_id)
+    load_target(comment.target_type, comment.target_id, current_user)
+    return redirect(services.comment_url(comment))
+
+
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(comment_id: int):

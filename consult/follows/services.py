@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import current_app, has_request_context
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import JSON, Integer, String, cast, delete, func, insert, literal, select
@@ -232,7 +232,6 @@ def comment_posted(comment) -> None:
     """A new comment: its author follows the item, the author of the comment it answers
     hears of the reply, and every other follower of the item hears of the comment."""
     from consult.comments.models import Comment
-    from consult.comments.services import comment_url
 
     followable = get_followable(comment.target_type)
     if followable is None:
@@ -240,7 +239,8 @@ def comment_posted(comment) -> None:
     target = db.session.get(followable.model, comment.target_id)
     author = db.session.get(User, comment.author_id)
     auto_follow(author, target)
-    url = _in_request(lambda: comment_url(comment))
+    # The comment's lasting address: which thread page shows it is worked out on the click.
+    url = _in_request(lambda: url_for("comments.show", comment_id=comment.id))
     title = followable.title(target)
     exclude = []
     if comment.parent_id is not None:

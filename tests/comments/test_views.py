@@ -37,6 +37,17 @@ def test_reply_form_on_page_and_reply_lands_on_the_right_page(login_as, particip
     assert f'id="reply-{roots[20].id}-body"' in page
 
 
+
+def test_a_comments_lasting_address_leads_to_its_thread_page(client, participant, proposal):
+    roots = [services.post_comment(participant, proposal, body=f"Root {i}") for i in range(21)]
+    db.session.commit()
+    first = client.get(f"/comments/{roots[0].id}")
+    assert first.status_code == 302
+    assert first.location.endswith(f"/proposals/{proposal.id}#comment-{roots[0].id}")
+    last = client.get(f"/comments/{roots[20].id}")
+    assert "comments_page=2" in last.location and last.location.endswith(f"#comment-{roots[20].id}")
+    assert client.get("/comments/999999").status_code == 404
+
 def test_empty_comment_rerenders_page_with_message(login_as, participant, proposal):
     response = _post(login_as(participant), proposal, body="   ", stance="against")
     assert response.status_code == 422

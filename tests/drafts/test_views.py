@@ -170,3 +170,20 @@ def test_a_comment_on_a_draft_made_private_is_out_of_its_commenters_reach(
     assert client.post(f"/comments/{comment.id}/edit", data={"body": "Changed"}).status_code == 404
     assert client.post(f"/comments/{comment.id}/delete").status_code == 404
     assert comment.body == "Public for now." and not comment.is_deleted
+
+
+def test_a_comment_on_a_private_draft_leads_only_its_readers_to_it(app, client, login_as, process,
+                                                                   author, coauthor):
+    from consult.comments import services as comments
+    from tests.conftest import login
+
+    draft = start(process, author, private=True)
+    comment = comments.post_comment(author, draft, body="Una nota per i coautori.")
+    db.session.commit()
+    assert client.get(f"/comments/{comment.id}").status_code == 404
+    outsider = app.test_client()
+    login(outsider, coauthor)
+    assert outsider.get(f"/comments/{comment.id}").status_code == 404
+    response = login_as(author).get(f"/comments/{comment.id}")
+    assert response.status_code == 302
+    assert response.location.endswith(f"#comment-{comment.id}")

@@ -176,7 +176,7 @@ def test_a_reply_tells_the_parent_author_once(proposal):
     db.session.commit()
     assert _kinds(first) == ["follow.reply"]  # not also "follow.comment"
     note = db.session.scalars(select(Notification).where(Notification.user_id == first.id)).one()
-    assert note.url.endswith(f"#comment-{parent.id + 1}")
+    assert note.url == f"/comments/{parent.id + 1}"
     from consult.notifications.services import message
     assert second.display_name in message(note) and "Piste ciclabili" in message(note)
 
@@ -299,10 +299,10 @@ def test_followers_on_immediate_mail_get_an_email(participant, proposal, outbox)
 
     delivery.set_email_mode(participant, "immediate")
     _follow(participant, proposal)
-    comments.post_comment(make_user(), proposal, body="Nuovo commento.")
+    comment = comments.post_comment(make_user(), proposal, body="Nuovo commento.")
     db.session.commit()
     assert [mail.to for mail in outbox] == [participant.email]
-    assert f"/proposals/{proposal.id}" in outbox[0].body
+    assert f"/comments/{comment.id}" in outbox[0].body  # it leads to the comment's thread page
 
 
 def test_item_pages_carry_the_follow_button(login_as, participant, process, proposal):
