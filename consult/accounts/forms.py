@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length
 
 from consult.accounts.models import CATEGORIES, MEMBERSHIP_ROLES, ORGANIZATION_KINDS, ROLES
+from consult.forms import labelled, options
 
 CATEGORY_LABELS = {
     "citizen": _l("Citizen"),
@@ -33,17 +34,13 @@ LANGUAGE_LABELS = {"": _l("Site default (Italian)"), "it": "Italiano", "en": "En
 REQUIRED = DataRequired(message=_l("This field is required."))
 
 
-def _choices(values, labels):
-    return [(value, labels[value]) for value in values]
-
-
 class RegisterForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[REQUIRED, Length(max=254)])
     display_name = StringField(_l("Name shown to others"), validators=[REQUIRED, Length(max=80)],
                                description=_l("Your name or your organisation's name, 2 to 80 characters."))
     password = PasswordField(_l("Password"), validators=[REQUIRED],
                              description=_l("At least 12 characters; common passwords are refused."))
-    category = SelectField(_l("You take part as"), choices=_choices(CATEGORIES, CATEGORY_LABELS),
+    category = SelectField(_l("You take part as"), choices=labelled(CATEGORIES, CATEGORY_LABELS),
                            validators=[REQUIRED])
     accept_terms = BooleanField(_l("I accept the terms of use and I have read the privacy notice"))
 
@@ -69,9 +66,9 @@ class ResendConfirmationForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Name shown to others"), validators=[REQUIRED, Length(max=80)])
-    category = SelectField(_l("You take part as"), choices=_choices(CATEGORIES, CATEGORY_LABELS))
+    category = SelectField(_l("You take part as"), choices=labelled(CATEGORIES, CATEGORY_LABELS))
     locale = SelectField(_l("Language of the site and of e-mails"),
-                         choices=list(LANGUAGE_LABELS.items()))
+                         choices=options(LANGUAGE_LABELS.items()))
 
 
 class ChangePasswordForm(FlaskForm):
@@ -87,19 +84,19 @@ class MembershipRequestForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[REQUIRED, Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=_choices(ORGANIZATION_KINDS, KIND_LABELS))
+    kind = SelectField(_l("Kind"), choices=labelled(ORGANIZATION_KINDS, KIND_LABELS))
     is_partner = BooleanField(_l("Partner of the smart-city framework agreement"))
     website = StringField(_l("Website (optional)"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description (optional)"), validators=[Length(max=5000)])
 
 
 class MembershipDecisionForm(FlaskForm):
-    role = SelectField(_l("Role in the organisation"), choices=_choices(MEMBERSHIP_ROLES, MEMBERSHIP_ROLE_LABELS))
+    role = SelectField(_l("Role in the organisation"), choices=labelled(MEMBERSHIP_ROLES, MEMBERSHIP_ROLE_LABELS))
 
 
 class MembershipRoleForm(FlaskForm):
-    role = SelectField(_l("Role in the organisation"), choices=_choices(MEMBERSHIP_ROLES, MEMBERSHIP_ROLE_LABELS))
+    role = SelectField(_l("Role in the organisation"), choices=labelled(MEMBERSHIP_ROLES, MEMBERSHIP_ROLE_LABELS))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=_choices(ROLES, ROLE_LABELS))
+    role = SelectField(_l("Role"), choices=labelled(ROLES, ROLE_LABELS))

@@ -5,6 +5,7 @@ from wtforms import SelectField, StringField
 
 from consult.accounts.forms import CATEGORY_LABELS, ROLE_LABELS
 from consult.accounts.models import CATEGORIES, ROLES
+from consult.forms import labelled, options
 
 
 class AccountFilterForm(FlaskForm):
@@ -15,10 +16,9 @@ class AccountFilterForm(FlaskForm):
 
     q = StringField(_l("Name or e-mail contains"))
     role = SelectField(_l("Role"), validate_choice=False,
-                       choices=[("", _l("Any role"))] + [(r, ROLE_LABELS[r]) for r in ROLES])
+                       choices=labelled(ROLES, ROLE_LABELS, empty=_l("Any role")))
     category = SelectField(_l("Category"), validate_choice=False,
-                           choices=[("", _l("Any category"))]
-                           + [(c, CATEGORY_LABELS[c]) for c in CATEGORIES])
+                           choices=labelled(CATEGORIES, CATEGORY_LABELS, empty=_l("Any category")))
     blocked = SelectField(_l("Status"), validate_choice=False,
-                          choices=[("", _l("Any status")), ("blocked", _l("Blocked")),
-                                   ("active", _l("Not blocked"))])
+                          choices=options([("blocked", _l("Blocked")), ("active", _l("Not blocked"))],
+                                          empty=_l("Any status")))

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 
 from consult.comments.models import STANCES
+from consult.forms import labelled
 
 STANCE_LABELS = {
     "favor": _l("In favour"),
@@ -36,7 +37,7 @@ class CommentForm(FlaskForm):
     body = TextAreaField(_l("Your comment"),
                          description=_l("Markdown is allowed: **bold**, *italic*, lists and links. "
                                         "At most 5,000 characters."))
-    stance = RadioField(_l("Your position"), choices=[(s, STANCE_LABELS[s]) for s in STANCES],
+    stance = RadioField(_l("Your position"), choices=labelled(STANCES, STANCE_LABELS),
                         default="neutral", validate_choice=False)
     parent_id = HiddenField(filters=[_optional_int])
     paragraph = HiddenField(filters=[_optional_int])

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
+from consult.forms import labelled
 from consult.proposals.forms import THEME_LABELS
 from consult.proposals.models import THEMES
 
@@ -35,7 +36,7 @@ class PrivacyForm(FlaskForm):
 
 
 class AdoptForm(FlaskForm):
-    theme = SelectField(_l("Theme of the proposal"), choices=[(t, THEME_LABELS[t]) for t in THEMES])
+    theme = SelectField(_l("Theme of the proposal"), choices=labelled(THEMES, THEME_LABELS))
 
 
 class DeclineForm(FlaskForm):

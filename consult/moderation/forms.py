@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from consult.forms import labelled
 from consult.moderation.models import REASONS
 
 REASON_LABELS = {
@@ -13,7 +14,7 @@ REASON_LABELS = {
     "personal_data": _l("Reveals personal data"),
     "other": _l("Other"),
 }
-REASON_CHOICES = [(reason, REASON_LABELS[reason]) for reason in REASONS]
+REASON_CHOICES = labelled(REASONS, REASON_LABELS)
 
 
 class ReportForm(FlaskForm):

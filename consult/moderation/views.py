@@ -14,6 +14,7 @@ from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.exports import csv_response
 from consult.extensions import db
+from consult.forms import options
 from consult.moderation import bp, services
 from consult.moderation.forms import (
     REASON_CHOICES, REASON_LABELS, AuditFilterForm, BlockForm, ConfirmForm, HideForm, ReportForm,
@@ -42,7 +43,7 @@ def moderation_reason_label(reason: str | None) -> str:
 
 @bp.app_template_global("moderation_reasons")
 def moderation_reasons() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in REASON_CHOICES]
+    return [(choice.value, str(choice.label)) for choice in REASON_CHOICES]
 
 
 def _load_for_moderation(target_type: str, target_id: int):
@@ -222,8 +223,8 @@ def audit_log():
         abort(403)
     form = AuditFilterForm(request.args)
     actions, types = audit.filter_choices()
-    form.action.choices = [("", _("Any action"))] + _by_label(actions, action_label)
-    form.target_type.choices = [("", _("Any type"))] + _by_label(types, target_type_label)
+    form.action.choices = options(_by_label(actions, action_label), empty=_("Any action"))
+    form.target_type.choices = options(_by_label(types, target_type_label), empty=_("Any type"))
     filters = _log_filters(form)
     page = audit.log_page(current_user, filters, page=request.args.get("page", 1, type=int))
     return render_template("moderation/log.html", form=form, page=page, filters=filters,

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from consult.forms import labelled
 from consult.notifications.delivery import EMAIL_MODE_LABELS
 from consult.notifications.models import EMAIL_MODES
 
@@ -13,6 +14,6 @@ from consult.notifications.models import EMAIL_MODES
 class EmailSettingsForm(FlaskForm):
     email_mode = RadioField(
         _l("E-mail me about my notifications"),
-        choices=[(mode, EMAIL_MODE_LABELS[mode]) for mode in EMAIL_MODES],
+        choices=labelled(EMAIL_MODES, EMAIL_MODE_LABELS),
         validators=[InputRequired(_l("Choose how often you want to receive e-mail."))],
     )

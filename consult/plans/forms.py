@@ -7,6 +7,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from consult.forms import labelled, options
 from consult.plans.models import FUNDING_SOURCES, PLAN_STATUSES
 
 STATUS_LABELS = {
@@ -43,12 +44,12 @@ class PlanForm(FlaskForm):
                        "250000.50 (also 250.000,50)."),
         render_kw={"inputmode": "decimal", "autocomplete": "off"})
     funding_source = SelectField(_l("Funding source"),
-                                 choices=[(s, FUNDING_LABELS[s]) for s in FUNDING_SOURCES],
+                                 choices=labelled(FUNDING_SOURCES, FUNDING_LABELS),
                                  validate_choice=False)
     programme = StringField(
         _l("Programme or call"),
         description=_l("For example the EU call or the national programme that funds the plan."))
-    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in PLAN_STATUSES],
+    status = SelectField(_l("Status"), choices=labelled(PLAN_STATUSES, STATUS_LABELS),
                          validate_choice=False)
     progress_percent = StringField(
         _l("Progress (%)"), default="0",
@@ -61,9 +62,9 @@ class PlanForm(FlaskForm):
                                     validate_choice=False)
 
     def set_choices(self, choices: dict[str, list[tuple[int, str]]]) -> None:
-        self.process_id.choices = choices["processes"]
+        self.process_id.choices = options(choices["processes"])
         for name in ("partner", "proposal", "section"):
-            getattr(self, f"{name}_ids").choices = [(str(i), label) for i, label in choices[f"{name}s"]]
+            getattr(self, f"{name}_ids").choices = options((str(i), label) for i, label in choices[f"{name}s"])
 
     def values(self) -> dict:
         """What the services take."""
@@ -115,9 +116,9 @@ class PlanFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), validate_choice=False,
-                         choices=[("", _l("Any status"))] + [(s, STATUS_LABELS[s]) for s in PLAN_STATUSES])
+                         choices=labelled(PLAN_STATUSES, STATUS_LABELS, empty=_l("Any status")))
     funding_source = SelectField(
         _l("Funding source"), validate_choice=False,
-        choices=[("", _l("Any funding source"))] + [(s, FUNDING_LABELS[s]) for s in FUNDING_SOURCES])
+        choices=labelled(FUNDING_SOURCES, FUNDING_LABELS, empty=_l("Any funding source")))
     partner_id = SelectField(_l("Partner"), validate_choice=False)
     process_id = SelectField(_l("Process"), validate_choice=False)

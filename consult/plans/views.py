@@ -9,6 +9,7 @@ from consult import permissions
 from consult.comments import services as comment_services
 from consult.database import get_or_404, is_valid_id
 from consult.extensions import db
+from consult.forms import options
 from consult.plans import bp, services
 from consult.plans.forms import (
     ConfirmForm, MilestoneEditForm, MilestoneForm, MilestoneToggleForm, PlanFilterForm, PlanForm,
@@ -33,8 +34,8 @@ def index():
     }
     form = PlanFilterForm(request.args)
     choices = services.filter_choices()
-    form.partner_id.choices = [("", _("Any partner"))] + [(str(i), n) for i, n in choices["partners"]]
-    form.process_id.choices = [("", _("Any process"))] + [(str(i), t) for i, t in choices["processes"]]
+    form.partner_id.choices = options(((str(i), n) for i, n in choices["partners"]), empty=_("Any partner"))
+    form.process_id.choices = options(((str(i), t) for i, t in choices["processes"]), empty=_("Any process"))
     plans = services.list_plans(page=page_number(), **filters)
     url_args = {name: value for name, value in filters.items() if value}
     return render_template("plans/index.html", plans=plans, form=form, url_args=url_args)

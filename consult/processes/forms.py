@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from consult.forms import labelled
 from consult.processes.models import PHASES
 
 # A context keeps the phase names apart from the same English words elsewhere
@@ -47,9 +48,9 @@ class ProcessForm(FlaskForm):
 
 
 class NewProcessForm(ProcessForm):
-    phase = SelectField(_l("Phase"), choices=[(p, PHASE_LABELS[p]) for p in PHASES],
+    phase = SelectField(_l("Phase"), choices=labelled(PHASES, PHASE_LABELS),
                         default="information")
 
 
 class PhaseForm(FlaskForm):
-    phase = SelectField(_l("Phase"), choices=[(p, PHASE_LABELS[p]) for p in PHASES])
+    phase = SelectField(_l("Phase"), choices=labelled(PHASES, PHASE_LABELS))

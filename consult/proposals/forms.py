@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from consult.forms import labelled, options
 from consult.proposals.models import STATUSES, THEMES
 
 STATUS_LABELS = {
@@ -36,7 +37,7 @@ class ProposalForm(FlaskForm):
     title = StringField(_l("Title"), validators=[REQUIRED, Length(max=200)])
     body = TextAreaField(_l("Text of the proposal"), validators=[REQUIRED],
                          description=_l("Markdown is allowed."))
-    theme = SelectField(_l("Theme"), choices=[(t, THEME_LABELS[t]) for t in THEMES])
+    theme = SelectField(_l("Theme"), choices=labelled(THEMES, THEME_LABELS))
     section_ids = SelectMultipleField(
         _l("Sections of the programmatic document it comes from (optional)"), coerce=int,
         validate_choice=False,
@@ -48,7 +49,7 @@ class NewProposalForm(ProposalForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in STATUSES])
+    status = SelectField(_l("Status"), choices=labelled(STATUSES, STATUS_LABELS))
 
 
 class AnswerForm(FlaskForm):
@@ -67,9 +68,9 @@ class FilterForm(FlaskForm):
         csrf = False
 
     process_id = SelectField(_l("Process"), validate_choice=False)
-    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + list(STATUS_LABELS.items()),
+    status = SelectField(_l("Status"), choices=options(STATUS_LABELS.items(), empty=_l("Any status")),
                          validate_choice=False)
-    theme = SelectField(_l("Theme"), choices=[("", _l("Any theme"))] + list(THEME_LABELS.items()),
+    theme = SelectField(_l("Theme"), choices=options(THEME_LABELS.items(), empty=_l("Any theme")),
                         validate_choice=False)
-    sort = SelectField(_l("Order"), choices=list(SORT_LABELS.items()), default="newest",
+    sort = SelectField(_l("Order"), choices=options(SORT_LABELS.items()), default="newest",
                        validate_choice=False)

@@ -10,6 +10,7 @@ from consult.comments import services as comment_services
 from consult.database import get_or_404
 from consult.errors import DomainError, InvalidInput
 from consult.extensions import db
+from consult.forms import options
 from consult.processes import services as process_services
 from consult.processes.models import Process
 from consult.proposals import bp, services
@@ -31,7 +32,7 @@ def _require_publisher() -> None:
 def index():
     form = FilterForm(request.args)
     processes = process_services.all_processes()
-    form.process_id.choices = [("", _("Any process"))] + [(str(p.id), p.title) for p in processes]
+    form.process_id.choices = options(((str(p.id), p.title) for p in processes), empty=_("Any process"))
     process_id = request.args.get("process_id", type=int)
     filters = {"status": form.status.data or None, "theme": form.theme.data or None,
                "sort": form.sort.data or "newest"}
@@ -77,8 +78,8 @@ def create():
     _require_publisher()
     form = NewProposalForm()
     open_processes = [p for p in process_services.all_processes() if p.phase != "closed"]
-    form.process_id.choices = [(p.id, p.title) for p in open_processes]
-    form.section_ids.choices = services.section_choices(p.id for p in open_processes)
+    form.process_id.choices = options((p.id, p.title) for p in open_processes)
+    form.section_ids.choices = options(services.section_choices(p.id for p in open_processes))
     if request.method == "GET" and request.args.get("process_id", type=int):
         form.process_id.data = request.args.get("process_id", type=int)
     status = 200
@@ -106,7 +107,7 @@ def edit(proposal_id: int):
     proposal = get_or_404(Proposal, proposal_id)
     _require_publisher()
     form = ProposalForm(obj=proposal)
-    form.section_ids.choices = services.section_choices([proposal.process_id])
+    form.section_ids.choices = options(services.section_choices([proposal.process_id]))
     if request.method == "GET":
         form.section_ids.data = [section.id for section in proposal.sections]
     status = 200

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+from consult.forms import labelled
 from consult.votes.models import CHOICES
 
 CHOICE_LABELS = {
@@ -13,5 +14,5 @@ CHOICE_LABELS = {
 
 
 class VoteForm(FlaskForm):
-    choice = RadioField(_l("Your vote"), choices=[(c, CHOICE_LABELS[c]) for c in CHOICES],
+    choice = RadioField(_l("Your vote"), choices=labelled(CHOICES, CHOICE_LABELS),
                         validate_choice=False)
