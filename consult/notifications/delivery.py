@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -132,8 +133,11 @@ def _send_after_commit(session) -> None:
 
 
 class _MailThread:
-    """The one thread of a process that sends waiting mail. A commit only wakes it, so a
-    burst of commits costs a pass or two, not a thread and a pass each."""
+    """The one thread of a process that sends waiting mail. A commit only wakes it, and
+    passes start at most every PASS_INTERVAL seconds, so a burst of commits costs a pass
+    or two, not a thread and a pass each; "immediately" means within a second or so."""
+
+    PASS_INTERVAL = 1.0
 
     def __init__(self, app: Flask) -> None:
         self._app = app
@@ -155,6 +159,7 @@ class _MailThread:
             self._wake.wait()
             self._wake.clear()
             _send_pending_safely(self._app)
+            time.sleep(self.PASS_INTERVAL)  # commits meanwhile wait for the next pass
 
 
 def _send_pending_safely(app: Flask) -> None:

@@ -205,6 +205,7 @@ def test_commits_wake_one_mail_thread_per_process(app, participant, staff, outbo
             passes.release()
 
     monkeypatch.setattr(delivery, "send_pending", send_then_signal)
+    monkeypatch.setattr(delivery._MailThread, "PASS_INTERVAL", 0.01)
     monkeypatch.setitem(app.config, "CONSULT_MAIL_IN_BACKGROUND", True)
     for _ in range(3):
         notify(participant, "moderation.restored", actor=staff)
