@@ -75,8 +75,19 @@ def get_or_404(model: type[T], object_id: int) -> T:
     return obj
 
 
-def insert_with_conflicts(table, dialect: str | None = None):
+def dialect() -> str:
+    """The name of the session's database ("postgresql", "sqlite")."""
+    return db.session.get_bind().dialect.name
+
+
+def run(statement, **parameters):
+    """Run a Core statement on the session's connection, in its transaction. For statements
+    built once and run often: the ORM's per-statement work is skipped."""
+    return db.session.connection().execute(statement, parameters)
+
+
+def insert_with_conflicts(table, dialect_name: str | None = None):
     """An INSERT that takes ON CONFLICT clauses (`on_conflict_do_nothing`,
-    `on_conflict_do_update`), for the database `dialect` names (default: the session's)."""
-    dialect = dialect or db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    `on_conflict_do_update`), for the database `dialect_name` names (default: the session's)."""
+    dialect_name = dialect_name or dialect()
+    return (postgresql.insert if dialect_name == "postgresql" else sqlite.insert)(table)

@@ -8,16 +8,17 @@ item with ten thousand followers costs one statement, not ten thousand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import JSON, Integer, String, cast, delete, func, insert, literal, select
+from sqlalchemy import JSON, Integer, String, bindparam, cast, delete, func, insert, select
 
 from consult import permissions
 from consult.accounts.models import User
-from consult.database import UTCDateTime, insert_with_conflicts, is_valid_id, utcnow
+from consult.database import UTCDateTime, dialect, insert_with_conflicts, is_valid_id, run, utcnow
 from consult.errors import NotFound, PermissionDenied
 from consult.extensions import db
 from consult.follows.models import Follow
@@ -75,11 +76,19 @@ def auto_follow(user, target) -> None:
 
 def _insert_follow(user_id: int, target_type: str, target_id: int) -> bool:
     """Insert-or-ignore, so two clicks at the same moment give one row and no error."""
-    statement = insert_with_conflicts(Follow).values(
-        user_id=user_id, target_type=target_type, target_id=target_id, created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["user_id", "target_type", "target_id"])
-    # RETURNING says whether a row was made (rowcount is not reliable for ON CONFLICT).
-    return db.session.execute(statement.returning(Follow.id)).first() is not None
+    return run(_insert_follow_statement(dialect()), b_user_id=user_id, b_target_type=target_type,
+               b_target_id=target_id, b_now=utcnow()).first() is not None
+
+
+@cache
+def _insert_follow_statement(dialect_name: str):
+    follows = Follow.__table__
+    return (insert_with_conflicts(follows, dialect_name).values(
+        user_id=bindparam("b_user_id"), target_type=bindparam("b_target_type"),
+        target_id=bindparam("b_target_id"), created_at=bindparam("b_now", type_=UTCDateTime()))
+        .on_conflict_do_nothing(index_elements=["user_id", "target_type", "target_id"])
+        # RETURNING says whether a row was made (rowcount is not reliable for ON CONFLICT).
+        .returning(follows.c.id))
 
 
 def is_following(user, target_type: str, target_id: int) -> bool:
@@ -170,13 +179,30 @@ def _in_request(build: Callable[[], str]) -> str:
         return build()
 
 
-def _constant(value, type_):
-    """A value for every row of the INSERT ... SELECT. PostgreSQL needs the type spelled
-    out (a bare parameter in a select list has none); SQLite must not get a CAST, which
-    would turn JSON and timestamps into numbers."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return cast(literal(value, type_), type_)
-    return literal(value, type_)
+@cache
+def _notify_followers_statement(dialect_name: str):
+    """The INSERT ... SELECT of notify_followers, built once per database. The same values
+    go in every row: PostgreSQL needs their types spelled out (a bare parameter in a
+    select list has none); SQLite must not get a CAST, which would turn JSON and timestamps
+    into numbers."""
+    def constant(name: str, type_):
+        parameter = bindparam(name, type_=type_)
+        return cast(parameter, type_) if dialect_name == "postgresql" else parameter
+
+    follows, users = Follow.__table__, User.__table__
+    rows = (
+        select(follows.c.user_id, constant("b_actor_id", Integer()), constant("b_kind", String()),
+               constant("b_params", JSON()), constant("b_url", String()),
+               constant("b_target_type", String()), constant("b_target_id", Integer()),
+               constant("b_now", UTCDateTime()))
+        .join(users, users.c.id == follows.c.user_id)
+        .where(follows.c.target_type == bindparam("b_of_type"),
+               follows.c.target_id == bindparam("b_of_id"), users.c.deleted_at.is_(None),
+               follows.c.user_id.not_in(bindparam("b_skipped", expanding=True)))
+    )
+    columns = ["user_id", "actor_id", "kind", "params", "url", "target_type", "target_id",
+               "created_at"]
+    return insert(Notification.__table__).from_select(columns, rows)
 
 
 def notify_followers(target, kind: str, *, actor=None, url: str | None = None,
@@ -196,26 +222,11 @@ def notify_followers(target, kind: str, *, actor=None, url: str | None = None,
     skipped = {user_id for user_id in exclude if user_id is not None}
     if actor is not None:
         skipped.add(actor.id)
-    rows = (
-        select(
-            Follow.user_id,
-            _constant(getattr(actor, "id", None), Integer()),
-            _constant(kind, String()),
-            _constant({k: str(v) for k, v in params.items()}, JSON()),
-            _constant(url, String()),
-            _constant(followable.type, String()),
-            _constant(target.id, Integer()),
-            _constant(utcnow(), UTCDateTime()),
-        )
-        .join(User, User.id == Follow.user_id)
-        .where(Follow.target_type == followable.type, Follow.target_id == target.id,
-               User.deleted_at.is_(None))
-    )
-    if skipped:
-        rows = rows.where(Follow.user_id.not_in(sorted(skipped)))
-    columns = ["user_id", "actor_id", "kind", "params", "url", "target_type", "target_id",
-               "created_at"]
-    result = db.session.execute(insert(Notification).from_select(columns, rows))
+    result = run(
+        _notify_followers_statement(dialect()), b_actor_id=getattr(actor, "id", None),
+        b_kind=kind, b_params={k: str(v) for k, v in params.items()}, b_url=url,
+        b_target_type=followable.type, b_target_id=target.id, b_now=utcnow(),
+        b_of_type=followable.type, b_of_id=target.id, b_skipped=sorted(skipped))
     if result.rowcount:
         announce_new_notifications(db.session)
     return result.rowcount or 0

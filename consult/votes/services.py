@@ -14,7 +14,7 @@ from sqlalchemy import TextClause, bindparam, delete, func, select, text, update
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
-from consult.database import UTCDateTime, insert_with_conflicts, utcnow
+from consult.database import UTCDateTime, dialect, insert_with_conflicts, run, utcnow
 from consult.errors import Conflict, InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote, VoteTally
@@ -100,9 +100,9 @@ _READ_TALLY = select(_tallies.c.category, _tallies.c.choice, _tallies.c.count).w
 
 
 @cache
-def _insert_vote(dialect: str):
+def _insert_vote(dialect_name: str):
     """INSERT a vote unless the account has one on the item (then no row is returned)."""
-    return (insert_with_conflicts(_votes, dialect).values(
+    return (insert_with_conflicts(_votes, dialect_name).values(
         target_type=bindparam("b_target_type"), target_id=bindparam("b_target_id"),
         user_id=bindparam("b_user_id"), choice=bindparam("new_choice"),
         category=bindparam("new_category"), is_demo=bindparam("is_demo"),
@@ -113,9 +113,9 @@ def _insert_vote(dialect: str):
 
 
 @cache
-def _add_to_tally(dialect: str):
+def _add_to_tally(dialect_name: str):
     """Add `delta` to one (category, choice) count of an item, creating the row."""
-    statement = insert_with_conflicts(_tallies, dialect).values(
+    statement = insert_with_conflicts(_tallies, dialect_name).values(
         target_type=bindparam("b_target_type"), target_id=bindparam("b_target_id"),
         category=bindparam("tally_category"), choice=bindparam("tally_choice"),
         count=bindparam("delta"))
@@ -129,14 +129,6 @@ def _bump_counter(table):
     """An atomic UPDATE: concurrent voters never overwrite each other's count."""
     return (update(table).where(table.c.id == bindparam("b_target_id"))
             .values(votes_count=table.c.votes_count + bindparam("delta")))
-
-
-def _run(statement, **parameters):
-    return db.session.connection().execute(statement, parameters)
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
 
 
 def cast_vote(user, target, choice: str) -> Tally:
@@ -161,7 +153,7 @@ def _insert_or_update(user, mine: dict, choice: str) -> tuple[str, str] | None:
     new = {"new_choice": choice, "new_category": user.category, "now": utcnow()}
     is_demo = bool(getattr(user, "is_demo", False))
     for _attempt in range(5):
-        if _run(_insert_vote(_dialect()), **mine, **new, is_demo=is_demo).first() is not None:
+        if run(_insert_vote(dialect()), **mine, **new, is_demo=is_demo).first() is not None:
             return None
         before = _update_mine(mine, new)
         if before is not None:
@@ -172,14 +164,14 @@ def _insert_or_update(user, mine: dict, choice: str) -> tuple[str, str] | None:
 
 def _update_mine(mine: dict, new: dict) -> tuple[str, str] | None:
     """Change the account's vote; the (category, choice) it had, None when it has none."""
-    if _dialect() == "postgresql":
+    if dialect() == "postgresql":
         # One statement: the row is locked and read in the subquery, which returns its
         # values from before the update.
-        before = _run(_UPDATE_MINE_RETURNING_BEFORE, **mine, **new).first()
+        before = run(_UPDATE_MINE_RETURNING_BEFORE, **mine, **new).first()
     else:
-        before = _run(_LOCK_MINE, **mine).first()
+        before = run(_LOCK_MINE, **mine).first()
         if before is not None:
-            _run(_UPDATE_MINE, **mine, **new)
+            run(_UPDATE_MINE, **mine, **new)
     return (before[0], before[1]) if before is not None else None
 
 
@@ -188,7 +180,7 @@ def withdraw_vote(user, target) -> Tally:
     votable = votable_for(target)
     _check(user, target)
     mine = {"b_target_type": votable.type, "b_target_id": target.id, "b_user_id": user.id}
-    removed = _run(_DELETE_MINE, **mine).first()  # one row at most: the unique constraint
+    removed = run(_DELETE_MINE, **mine).first()  # one row at most: the unique constraint
     before = (removed[0], removed[1]) if removed is not None else None
     return _count(votable, target, mine, before, None)
 
@@ -204,16 +196,16 @@ def _count(votable: Votable, target, mine: dict, before: tuple[str, str] | None,
     """
     counter = votable.model.__table__ if votable.has_counter else None
     bump = (before is None) - (after is None)  # +1 a new vote, -1 a withdrawn one
-    if _dialect() == "postgresql":
-        rows = _run(_pg_count(counter), **mine, **_pg_deltas(before, after), bump=bump).all()
+    if dialect() == "postgresql":
+        rows = run(_pg_count(counter), **mine, **_pg_deltas(before, after), bump=bump).all()
     else:
         if before != after:
             deltas = [{**mine, "tally_category": category, "tally_choice": choice, "delta": delta}
                       for (category, choice), delta in _deltas(before, after)]
-            db.session.connection().execute(_add_to_tally(_dialect()), deltas)
+            db.session.connection().execute(_add_to_tally(dialect()), deltas)
         if counter is not None and bump:
-            _run(_bump_counter(counter), b_target_id=target.id, delta=bump)
-        rows = _run(_READ_TALLY, **mine).all()
+            run(_bump_counter(counter), b_target_id=target.id, delta=bump)
+        rows = run(_READ_TALLY, **mine).all()
     if counter is not None and bump:
         # The loaded object reads the new count from the database when next asked.
         db.session.expire(target, ["votes_count"])
@@ -271,7 +263,7 @@ def _pg_count(counter) -> TextClause:
 def tally(target) -> Tally:
     """Counts overall and by stakeholder category, in one query (of the kept tallies)."""
     votable = votable_for(target)
-    return _tally_of(target, _run(_READ_TALLY, b_target_type=votable.type,
+    return _tally_of(target, run(_READ_TALLY, b_target_type=votable.type,
                                   b_target_id=target.id).all())
 
 
