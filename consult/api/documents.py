@@ -108,8 +108,9 @@ class AmendmentSummary(BaseModel):
     id: int
     section_id: int
     author: Person | None
-    text: str
-    rationale: str
+    text: str | None = Field(description="Null when hidden by moderation, except for "
+                                         "moderators and staff.")
+    rationale: str | None = Field(description="Null when hidden, like `text`.")
     status: Literal[AMENDMENT_STATUSES]
     decision_reason: str
     base_revision: int
@@ -189,9 +190,11 @@ def section_json(section: Section) -> dict:
 
 
 def amendment_summary_json(amendment: Amendment, tally, base_number: int | None = None) -> dict:
+    # A hidden amendment's words are for moderators and staff, as on its page.
+    show = not amendment.is_hidden or permissions.can_see_hidden(current_api_user())
     return {"id": amendment.id, "section_id": amendment.section_id,
-            "author": person(amendment.author), "text": amendment.text,
-            "rationale": amendment.rationale, "status": amendment.status,
+            "author": person(amendment.author), "text": amendment.text if show else None,
+            "rationale": amendment.rationale if show else None, "status": amendment.status,
             "decision_reason": amendment.decision_reason,
             "base_revision": base_number or amendment.base_revision.number,
             "voting_open": amendment.voting_open, "votes": tally.as_dict(),

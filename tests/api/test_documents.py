@@ -290,6 +290,21 @@ def test_amendments_hidden_by_moderation_are_listed_only_to_moderators(api, api_
                                                                          (kept.id, False)]
 
 
+
+def test_a_hidden_amendments_words_are_only_for_moderators(api, api_as, participant, moderator):
+    from consult.extensions import db
+    from consult.moderation import services as moderation
+
+    hidden = make_amendment(first_section(make_document()), make_user(),
+                            text=MOBILITY + "\n\nBuy my product.")
+    moderation.hide(moderator, hidden, reason="spam")
+    db.session.commit()
+    for client in (api, api_as(participant)):
+        body = client.get(f"/amendments/{hidden.id}").get_json()
+        assert body["hidden"] is True and body["text"] is None and body["rationale"] is None
+    body = api_as(moderator).get(f"/amendments/{hidden.id}").get_json()
+    assert "Buy my product." in body["text"]
+
 def test_amendments_are_voted_once_per_account(api, api_as, participant):
     amendment = make_amendment(first_section(make_document()), make_user())
     client = api_as(participant)
