@@ -20,7 +20,7 @@ from consult.extensions import db
 from consult.plans.models import FUNDING_SOURCES, PLAN_STATUSES, ActionPlan, plan_partners
 from consult.proposals.models import Proposal
 from consult.site.models import CityProfile
-from consult.votes.models import Vote
+from consult.votes.models import VoteTally
 
 CENT = Decimal("0.01")
 
@@ -57,7 +57,7 @@ STATS_CACHE_KEY = "city_stats"
 def city_stats() -> dict[str, Any]:
     """The figures in the shape of GET /stats.
 
-    Counting 5,000,000 votes and 500,000 accounts takes close to a second on
+    Counting 1,000,000 comments and 500,000 accounts takes a quarter of a second on
     PostgreSQL, so in production the figures are kept for CONSULT_STATS_CACHE_SECONDS
     (default 30; 0 counts on every request, as in development and tests). A committed
     change of an action plan forgets them at once; participation figures may lag by up
@@ -100,7 +100,9 @@ def count_city_stats() -> dict[str, Any]:
     projects = select(func.count(ActionPlan.id)).where(counted_plans()).scalar_subquery()
     investment = select(budget_cents()).where(counted_plans()).scalar_subquery()
     proposals = select(func.count(Proposal.id)).scalar_subquery()
-    votes = select(func.count(Vote.id)).scalar_subquery()
+    # The kept tallies always equal a recount of the vote rows (consult.votes.services), and
+    # add up about 300,000 rows instead of counting 5,000,000 at bench scale 1.
+    votes = select(func.coalesce(func.sum(VoteTally.count), 0)).scalar_subquery()
     comments = (select(func.count(Comment.id))
                 .where(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
                 .scalar_subquery())

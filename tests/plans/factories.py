@@ -15,7 +15,7 @@ from consult.extensions import db
 from consult.plans.models import ActionPlan, Milestone, ProgressUpdate, plan_partners
 from consult.processes.models import Process
 from consult.proposals.models import Proposal
-from consult.votes.models import Vote
+from consult.votes.models import Vote, VoteTally
 
 _sequence = itertools.count(1)
 
@@ -129,5 +129,13 @@ def make_vote(target_type: str, target_id: int, user, *, choice: str = "favor",
     vote = Vote(target_type=target_type, target_id=target_id, user_id=user.id, choice=choice,
                 category=user.category, created_at=at or utcnow())
     db.session.add(vote)
+    # Kept like the vote services keep it: the tallies always equal a recount.
+    key = (target_type, target_id, user.category, choice)
+    tally = db.session.get(VoteTally, key)
+    if tally is None:
+        db.session.add(VoteTally(target_type=target_type, target_id=target_id,
+                                 category=user.category, choice=choice, count=1))
+    else:
+        tally.count += 1
     db.session.commit()
     return vote
