@@ -118,8 +118,9 @@ class AmendmentSummary(BaseModel):
     votes: Tally
     created_at: datetime
     decided_at: datetime | None
-    hidden: bool = Field(False, description="Hidden by moderation: listed only to moderators "
-                                            "and staff.")
+    hidden: bool = Field(False, description="Hidden by moderation: section lists show it only "
+                                            "to moderators and staff, and for others its "
+                                            "`text` and `rationale` are null.")
 
 
 class AmendmentOut(AmendmentSummary):
