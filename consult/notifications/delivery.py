@@ -4,7 +4,7 @@ How mail leaves without slowing down or breaking the request that caused it:
 - the notifications table is the queue: a notification waits with `emailed_at` NULL;
 - when a transaction that created notifications has COMMITTED, it wakes the process's
   mail thread, which sends the waiting mail of the participants who chose "immediately"
-  (commits made while it sends are served by its next pass; in tests and
+  (at most one pass a second: commits made meanwhile are served by the next; in tests and
   with CONSULT_MAIL_IN_BACKGROUND=false it runs right after the commit instead; any
   error is logged, never raised into the request);
 - `flask --app consult notifications send-pending` sends the same (cron, every few
