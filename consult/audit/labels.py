@@ -6,7 +6,10 @@ base records has one, tests/moderation/test_audit_every_action.py every target t
 """
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 ACTION_LABELS = {
     # processes, documents and amendments
@@ -99,3 +102,18 @@ def action_label(code: str) -> str:
 
 def target_type_label(code: str) -> str:
     return _label(TARGET_TYPE_LABELS, code)
+
+
+# Actions whose reason is the number of reports, stored as digits ("3"). Entries written
+# before said it in English ("3 reports", also for one): they read the same way.
+REPORT_COUNT_ACTIONS = ("auto_hidden", "reports_dismissed")
+_REPORT_COUNT = re.compile(r"(\d+)(?: reports?)?")
+
+
+def reason_label(action: str, reason: str) -> str:
+    """The entry's reason as the page shows it: a number of reports in words, with its
+    plural; any other reason (a code or a moderator's justification) as it is."""
+    count = _REPORT_COUNT.fullmatch(reason or "")
+    if count and action.rpartition(".")[2] in REPORT_COUNT_ACTIONS:
+        return ngettext("%(num)s report", "%(num)s reports", int(count.group(1)))
+    return reason

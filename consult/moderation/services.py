@@ -131,7 +131,7 @@ def _auto_hide(reportable: Reportable, obj, reporters: int) -> None:
     obj.hidden_reason = PENDING_REVIEW
     obj.hidden_by_id = None
     record(None, f"{reportable.type}.auto_hidden", obj, target_type=reportable.type,
-           reason=f"{reporters} reports")
+           reason=str(reporters))  # a number: consult.audit.labels.reason_label words it
     queue = url_for("moderation.queue")
     for moderator in moderators():
         notify(moderator, "moderation.reported_hidden", url=queue, target=obj, count=reporters)
@@ -219,7 +219,7 @@ def dismiss_reports(actor, obj):
     if not count:
         raise Conflict(_("This contribution has no open report."))
     record(actor, f"{reportable.type}.reports_dismissed", obj, target_type=reportable.type,
-           reason=f"{count} reports")
+           reason=str(count))
     if obj.hidden_at is not None:
         _unhide(obj)
         notify(_author(obj), "moderation.restored", url=reportable.url(obj), actor=actor,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from consult import permissions
 from consult.accounts.models import User
 from consult.audit import services as audit
-from consult.audit.labels import action_label, target_type_label
+from consult.audit.labels import action_label, reason_label, target_type_label
 from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.exports import csv_response
@@ -228,7 +228,8 @@ def audit_log():
     filters = _log_filters(form)
     page = audit.log_page(current_user, filters, page=request.args.get("page", 1, type=int))
     return render_template("moderation/log.html", form=form, page=page, filters=filters,
-                           action_label=action_label, target_type_label=target_type_label), \
+                           action_label=action_label, target_type_label=target_type_label,
+                           reason_label=reason_label), \
         422 if form.errors else 200
 
 

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from consult.audit import services as audit
 from consult.audit.labels import ACTION_LABELS, action_label
+from consult.audit.models import AuditEntry
 from consult.documents.models import AMENDMENT_STATUSES
 from consult.extensions import db
+from consult.moderation import services
 from consult.moderation.targets import reportable_types
+from tests.moderation.factories import make_comment
 from tests.moderation.test_audit_every_action import ROOT, named_actions_in_the_code
 
 # record(actor, f"...") calls build their code from a variable; each shape is expanded here.
@@ -80,3 +85,29 @@ def test_the_csv_keeps_the_codes(login_as, admin):
     db.session.commit()
     csv_text = login_as(admin).get("/moderation/log.csv").get_data(as_text=True)
     assert ",document.created,document,1," in csv_text and "Document created" not in csv_text
+
+
+def test_report_counts_are_stored_as_numbers_and_read_with_their_plural(
+        client, login_as, admin, moderator, proposal, author, reporters):
+    three, one = (make_comment(proposal, author, text) for text in ("Three reports.", "One."))
+    for reporter in reporters[:3]:
+        services.report(reporter, three, reason="spam")  # the third hides it
+    services.report(reporters[0], one, reason="spam")
+    services.dismiss_reports(moderator, one)
+    audit.record(None, "draft.auto_hidden", None, "2 reports", target_type="draft", target_id=9)
+    db.session.commit()
+    stored = dict(db.session.execute(select(AuditEntry.action, AuditEntry.reason)).all())
+    # The number is data (the API and the CSV keep it); the page words it.
+    assert stored["comment.auto_hidden"] == "3" and stored["comment.reports_dismissed"] == "1"
+
+    client = login_as(admin)
+    client.set_cookie("lang", "it")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>3 segnalazioni</td>" in page and "<td>1 segnalazione</td>" in page
+    assert "<td>2 segnalazioni</td>" in page  # an entry written before, in English words
+    assert "reports" not in page.split("<tbody>")[1]
+
+    client.set_cookie("lang", "en")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>3 reports</td>" in page and "<td>1 report</td>" in page
+    assert "<td>2 reports</td>" in page
