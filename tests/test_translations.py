@@ -103,3 +103,46 @@ def test_pages_speak_italian_by_default_and_english_on_request(client):
     english_page = client.get("/").get_data(as_text=True)
     assert ">Log in<" in english_page
     assert ">Accedi<" not in english_page
+
+
+# A visible word and a visually hidden rest, each its own msgid ("Reply" + "to %(name)s"):
+# translators cannot order the sentence. One msgid holds both, the hidden part as markup.
+SPLIT_AROUND_HIDDEN = re.compile(
+    r'\}\}\s*<span class="visually-hidden">[^<{]*\{\{-?\s*(?:_|gettext|ngettext)\(')
+TAG = re.compile(r"<[^>]*>")
+OPENING_AND_CLOSING = {"(": ")", "[": "]", "“": "”"}
+
+
+def test_no_sentence_is_split_around_a_visually_hidden_part():
+    split = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        split += [f"{path.relative_to(ROOT)}:{source.count(chr(10), 0, match.start()) + 1}"
+                  for match in SPLIT_AROUND_HIDDEN.finditer(source)]
+    assert not split, "Make each one msgid with the hidden part inside:\n" + "\n".join(split)
+
+
+def test_no_msgid_leaves_a_bracket_open():
+    fragments = [f"{where}: {msgid!r}" for (msgid, _context), where in _source_msgids().items()
+                 if any(msgid.count(o) != msgid.count(c) for o, c in OPENING_AND_CLOSING.items())]
+    assert not fragments, "Sentence fragments:\n" + "\n".join(fragments)
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_translations_keep_the_markup_and_its_place(language):
+    """The tags of a msgid come back in its translation, in the same order; when the msgid
+    starts with visible words, the translation does too: the accessible name of a control
+    starts with its visible label (WCAG 2.5.3)."""
+    with open(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalogue = read_po(po, locale=language)
+    wrong = []
+    for message in catalogue:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if not message.id or not TAG.search(ids[0]):
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for form in filter(None, forms):  # an empty English msgstr shows the msgid
+            if (TAG.findall(form) != TAG.findall(ids[0])
+                    or (not ids[0].startswith("<") and form.startswith("<"))):
+                wrong.append(f"{ids[0]!r} → {form!r}")
+    assert not wrong, "Markup differs:\n" + "\n".join(wrong)

@@ -24,6 +24,16 @@ def role_audit() -> list[AuditEntry]:
     return db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.role_changed")).all()
 
 
+def test_the_role_button_is_one_italian_sentence_with_the_name_escaped(client, admin, login_as):
+    make_user(display_name="<script>alert(1)</script>")
+    login_as(admin)
+    client.set_cookie("lang", "it")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert ('>Salva<span class="visually-hidden"> il ruolo di &lt;script&gt;alert(1)&lt;/script&gt;'
+            '</span></button>') in page
+    assert "<script>alert(1)" not in page
+
+
 def test_admin_sees_every_account_with_a_role_form(client, admin, participant, login_as):
     login_as(admin)
     page = check_page_structure(client.get("/admin/users").get_data(as_text=True))

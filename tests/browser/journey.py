@@ -1,6 +1,8 @@
 """What the browser journeys share: the site's own words, logging in and out."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
@@ -11,6 +13,12 @@ def t(live_server, message: str, locale: str = "it", **variables) -> str:
     """What the site shows for `message` in `locale`, so tests survive new translations."""
     with live_server.app.test_request_context(), force_locale(locale):
         return gettext(message, **variables)
+
+
+def words(live_server, message: str, locale: str = "it", **variables) -> str:
+    """The text of a message whose msgid holds markup (a visually hidden part), as the
+    browser reads it: what `t` gives, without the tags."""
+    return re.sub(r"<[^>]*>", "", t(live_server, message, locale, **variables))
 
 
 def log_in(page, live_server, email: str, password: str = DEFAULT_PASSWORD) -> None:

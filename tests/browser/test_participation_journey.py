@@ -8,7 +8,7 @@ from consult.comments import services as comments
 from consult.extensions import db
 from consult.votes import services as votes
 from tests.browser.a11y import check_a11y
-from tests.browser.journey import log_in, t
+from tests.browser.journey import log_in, t, words
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.proposals.factories import make_process, make_proposal
 
@@ -69,7 +69,8 @@ def test_vote_change_vote_comment_and_reply(browser_page, live_server):
     expect(page.locator("#comments em", has_text="subito")).to_be_visible()
     check_a11y(page)
 
-    thread.locator("summary", has_text=t(live_server, "Reply")).first.click()
+    thread.locator("summary", has_text=words(
+        live_server, 'Reply<span class="visually-hidden"> to %(name)s</span>', name="Paolo")).first.click()
     reply_box = thread.get_by_label(t(live_server, "Your reply to %(name)s", name="Paolo"))
     reply_box.fill("Anche davanti alle scuole.")
     reply_box.locator("xpath=ancestor::form").get_by_role(

@@ -213,3 +213,27 @@ def test_thread_pages_have_navigation(client, participant, proposal):
     assert "Page 1 of 2" in first and "Root number 19" in first and "Root number 20" not in first
     second = client.get(f"/proposals/{proposal.id}?comments_page=2").get_data(as_text=True)
     assert "Root number 22" in second and "Root number 3<" not in second
+
+
+def test_comment_controls_are_whole_italian_sentences_with_the_name_escaped(
+        login_as, participant, moderator, proposal):
+    script_name = make_user(display_name="<script>alert(1)</script>")
+    services.post_comment(script_name, proposal, body="A thought.")
+    services.post_comment(participant, proposal, body="Mine.")
+    db.session.commit()
+    client = login_as(participant)
+    client.set_cookie("lang", "it")
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert ('Rispondi<span class="visually-hidden"> a &lt;script&gt;alert(1)&lt;/script&gt;</span>'
+            in page)
+    assert "<script>alert(1)" not in page
+    for control in ("Modifica", "Elimina"):
+        assert f'{control}<span class="visually-hidden"> il tuo commento</span>' in page
+    assert 'Segnala<span class="visually-hidden"> questo contributo ai moderatori</span>' in page
+
+    client.post("/account/logout")
+    client = login_as(moderator)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert '<summary>Moderate<span class="visually-hidden"> this contribution</span></summary>' in page
+    assert 'Reply<span class="visually-hidden"> to &lt;script&gt;alert(1)&lt;/script&gt;</span>' in page

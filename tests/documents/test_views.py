@@ -237,6 +237,29 @@ def test_history_compare_and_restore(login_as, document, editor):
     assert section.current_revision.number == 3 and section.text == MOBILITY
 
 
+def test_history_compare_and_section_links_are_whole_italian_sentences(login_as, document, editor,
+                                                                       participant):
+    section = first_section(document)
+    services.save_section_text(editor, section, MOBILITY.replace("ten minutes", "<script>x</script>"),
+                               1, "Faster buses")
+    comment_services.post_comment(participant, section, body="Yes.", paragraph=1)
+    db.session.commit()
+    client = login_as(editor)
+    client.set_cookie("lang", "it")
+    html = page(client.get(f"/sections/{section.id}/history"))
+    assert '>Modifiche<span class="visually-hidden"> nella revisione 2</span></a>' in html
+    assert '>Ripristina<span class="visually-hidden"> la revisione 1</span></button>' in html
+    html = page(client.get(f"/sections/{section.id}/compare?from=1&to=2"))
+    assert ('<del><span class="visually-hidden">[rimosso: </span> ten minutes'
+            '<span class="visually-hidden">]</span></del>') in html
+    assert ('<ins><span class="visually-hidden">[aggiunto: </span> &lt;script&gt;x&lt;/script&gt;'
+            '<span class="visually-hidden">]</span></ins>') in html
+    assert "<script>x" not in html
+    html = page(client.get(f"/sections/{section.id}"))
+    assert '>1 commento<span class="visually-hidden"> sul paragrafo 2</span></a>' in html
+    assert '>0 commenti<span class="visually-hidden"> sul paragrafo 1</span></a>' in html
+
+
 def test_restore_is_refused_to_participants(login_as, document, participant):
     section = first_section(document)
     assert login_as(participant).post(f"/sections/{section.id}/revisions/1/restore").status_code == 403

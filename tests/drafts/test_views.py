@@ -95,6 +95,17 @@ def test_request_accept_and_coedit_from_the_pages(client, switch_to, draft, auth
     assert response.status_code == 302 and "bike racks" in draft.body
 
 
+def test_history_names_each_changes_link_by_one_italian_sentence(login_as, draft, author):
+    services.save_draft(author, draft, body=BODY.replace("fifteen", "ten"), base_revision_number=1)
+    db.session.commit()
+    client = login_as(author)
+    client.set_cookie("lang", "it")
+    html = page(client.get(f"/drafts/{draft.id}/history"))
+    assert '>Modifiche<span class="visually-hidden"> nella revisione 2</span></a>' in html
+    html = page(client.get(f"/drafts/{draft.id}/compare?from=1&to=2"))
+    assert '<del><span class="visually-hidden">[rimosso: </span> fifteen<span' in html
+
+
 def test_overlapping_draft_edits_show_the_conflict_page_with_the_text_kept(login_as, draft, author, coauthor):
     add_coauthor(draft, author, coauthor)
     services.save_draft(author, draft, body=BODY.replace("fifteen", "ten"), base_revision_number=1)

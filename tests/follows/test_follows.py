@@ -141,6 +141,20 @@ def test_follow_button_shows_the_state(app, participant, proposal):
         assert f'action="/unfollow/proposal/{proposal.id}"' in html
 
 
+def test_follow_button_is_named_by_one_italian_sentence(app, participant, proposal):
+    from flask import render_template_string
+    from flask_babel import force_locale
+    from flask_login import login_user
+
+    with app.test_request_context(f"/proposals/{proposal.id}"), force_locale("it"):
+        login_user(participant)
+        html = render_template_string(
+            '{% from "notifications/_follow.html" import follow_button %}{{ follow_button("proposal", id) }}',
+            id=proposal.id)
+    assert ('>Segui<span class="visually-hidden"> questo contenuto per ricevere notifiche su ciò '
+            'che gli accade</span></button>') in html
+
+
 def test_follow_button_invites_visitors_to_log_in(app, proposal):
     from flask import render_template_string
 

@@ -6,6 +6,7 @@ import re
 from sqlalchemy import func, select
 
 from consult.extensions import db
+from consult.moderation import services
 from consult.moderation.models import Report
 from tests.factories import make_user
 from tests.moderation.factories import make_amendment, make_draft
@@ -94,3 +95,12 @@ def test_amendment_and_draft_pages_offer_the_report_link(login_as, author, parti
     assert f'href="/moderation/report/draft/{draft.id}"' in client.get(f"/drafts/{draft.id}").get_data(as_text=True)
     response = client.post(f"/moderation/report/draft/{draft.id}", data={"reason": "spam"})
     assert response.headers["Location"] == f"/drafts/{draft.id}"
+
+
+def test_the_moderators_restore_control_is_one_italian_sentence(login_as, comment, moderator):
+    services.hide(moderator, comment, reason="spam")
+    db.session.commit()
+    client = login_as(moderator)
+    client.set_cookie("lang", "it")
+    page = client.get(f"/proposals/{comment.target_id}").get_data(as_text=True)
+    assert '>Ripristina<span class="visually-hidden"> questo contributo nascosto</span></button>' in page

@@ -46,6 +46,17 @@ def test_header_shows_unread_count_and_page_marks_read(login_as, participant, st
     assert services.unread_count(participant) == 0
 
 
+def test_the_unread_count_agrees_with_its_number_in_italian(login_as, participant, staff):
+    services.notify(participant, "moderation.restored", actor=staff, url="/")
+    db.session.commit()
+    client = login_as(participant)
+    client.set_cookie("lang", "it")
+    assert '>1<span class="visually-hidden"> non letta</span>' in client.get("/").get_data(as_text=True)
+    services.notify(participant, "moderation.restored", actor=staff, url="/")
+    db.session.commit()
+    assert '>2<span class="visually-hidden"> non lette</span>' in client.get("/").get_data(as_text=True)
+
+
 def test_someone_elses_notification_is_not_found(login_as, participant, staff):
     other = make_user()
     note = services.notify(other, "moderation.restored", actor=staff)
