@@ -14,11 +14,10 @@ from functools import cache
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import AnonymousUser, User
 from consult.api.models import ApiToken
-from consult.database import utcnow
+from consult.database import UTCDateTime, utcnow
 from consult.api.errors import Unauthorized
 from consult.extensions import db
 
@@ -46,21 +45,22 @@ def revoke_token(token: ApiToken) -> None:
 
 
 @cache
-def _token_with_user():
-    """Built once (every API request with a token runs it), after the models are mapped."""
-    return (select(ApiToken).options(joinedload(ApiToken.user))
-            .where(ApiToken.token_hash == bindparam("token_hash")))
+def _live_token_owner():
+    """Built once (every API request with a token runs it), after the models are mapped:
+    the account and the token id, when the token is live (not expired, not revoked)."""
+    return (select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+                   ApiToken.expires_at > bindparam("now", type_=UTCDateTime())))
 
 
-def find_valid_token(raw: str, now: datetime | None = None) -> ApiToken | None:
-    """The live token with this value (not expired, not revoked, account not deleted)."""
-    token = db.session.scalar(_token_with_user(), {"token_hash": hash_token(raw)})
-    now = now or utcnow()
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+def find_token_owner(raw: str, now: datetime | None = None) -> tuple[User, int] | None:
+    """The account a live token with this value belongs to (deleted accounts have none),
+    and the token's id."""
+    row = db.session.execute(_live_token_owner(),
+                             {"token_hash": hash_token(raw), "now": now or utcnow()}).first()
+    if row is None or not row[0].is_active:
         return None
-    if not token.user.is_active:
-        return None
-    return token
+    return row[0], row[1]
 
 
 def bearer_value() -> str | None:
@@ -75,8 +75,8 @@ def bearer_value() -> str | None:
 
 
 def authenticate_request() -> None:
-    """Set g.api_user (and g.api_token) from the Authorization header, never the session."""
-    g.api_token = None
+    """Set g.api_user (and g.api_token_id) from the Authorization header, never the session."""
+    g.api_token_id = None
     g.api_user = AnonymousUser()
     # Flask-Login's current_user reads g._login_user first: pin it to the token's
     # account, so nothing in an API request ever loads the session's user.
@@ -84,11 +84,11 @@ def authenticate_request() -> None:
     raw = bearer_value()
     if raw is None:
         return
-    token = find_valid_token(raw) if raw else None
-    if token is None:
+    owner = find_token_owner(raw) if raw else None
+    if owner is None:
         raise Unauthorized(_("The access token is missing, expired or revoked."))
-    g.api_token = token
-    g.api_user = g._login_user = token.user
+    g.api_user = g._login_user = owner[0]
+    g.api_token_id = owner[1]
 
 
 def current_api_user():

@@ -13,8 +13,10 @@ from consult.api.auth import issue_token, revoke_token
 from consult.api.common import iso
 from consult.api.errors import Unauthorized
 from consult.api.me import UserOut, user_json
+from consult.api.models import ApiToken
 from consult.api.routing import operation
 from consult.api.validation import Body
+from consult.extensions import db
 
 
 class TokenIn(Body):
@@ -49,4 +51,4 @@ def create_token(data: TokenIn):
            tag="Accounts", status=204, auth=True)
 def delete_current_token():
     """The token stops working at once."""
-    revoke_token(g.api_token)
+    revoke_token(db.session.get(ApiToken, g.api_token_id))

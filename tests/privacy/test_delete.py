@@ -91,7 +91,7 @@ def test_the_email_can_register_again(participant):
 
 
 def test_api_tokens_are_revoked(participant):
-    from consult.api.auth import find_valid_token, issue_token
+    from consult.api.auth import find_token_owner, issue_token
     from consult.api.models import ApiToken
 
     raw, _token = issue_token(participant)
@@ -99,7 +99,7 @@ def test_api_tokens_are_revoked(participant):
     services.delete_account(participant, password=DEFAULT_PASSWORD)
     db.session.commit()
     assert all(t.revoked_at is not None for t in db.session.scalars(select(ApiToken)))
-    assert find_valid_token(raw) is None
+    assert find_token_owner(raw) is None
 
 
 def test_the_privacy_page_is_linked_from_the_profile(login_as, participant):
