@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import TypeVar
 
 from flask import abort
-from sqlalchemy import DateTime, ForeignKey, Text
+from sqlalchemy import DateTime, ForeignKey, Text, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, load_only, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from consult.extensions import db
@@ -61,18 +62,31 @@ def is_valid_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
-def get_or_404(model: type[T], object_id: int) -> T:
-    """Load an object by primary key or answer 404 (also for absurd ids)."""
+def get_or_404(model: type[T], object_id: int, only: tuple[str, ...] = ()) -> T:
+    """Load an object by primary key or answer 404 (also for absurd ids).
+
+    `only` names the columns a frequent request reads (the others load when first read):
+    then the object is loaded by a statement built once, not looked up in the session.
+    """
     try:
         object_id = int(object_id)
     except (TypeError, ValueError):
         abort(404)
     if not is_valid_id(object_id):
         abort(404)
-    obj = db.session.get(model, object_id)
+    if only:
+        obj = db.session.scalar(_by_id_loading_only(model, only), {"object_id": object_id})
+    else:
+        obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)
     return obj
+
+
+@cache
+def _by_id_loading_only(model, columns: tuple[str, ...]):
+    return (select(model).options(load_only(*(getattr(model, name) for name in columns)))
+            .where(model.id == bindparam("object_id")))
 
 
 def dialect() -> str:

@@ -159,7 +159,7 @@ def update_proposal(proposal_id: int, data: ProposalPatch):
 def vote(proposal_id: int, data: VoteIn):
     """One vote per account: voting again changes the choice. Needs `voting_open` and an
     unblocked, confirmed account (else 403)."""
-    proposal = get_or_404(Proposal, proposal_id)
+    proposal = get_or_404(Proposal, proposal_id, only=votes.VOTING_COLUMNS)
     tally = votes.cast_vote(current_api_user(), proposal, data.choice)
     return {"votes": tally.as_dict(), "my_vote": data.choice}
 
@@ -168,4 +168,5 @@ def vote(proposal_id: int, data: VoteIn):
            summary="Withdraw your vote (participants)", status=204, auth=True)
 def withdraw_vote(proposal_id: int):
     """204 also when there was no vote."""
-    votes.withdraw_vote(current_api_user(), get_or_404(Proposal, proposal_id))
+    proposal = get_or_404(Proposal, proposal_id, only=votes.VOTING_COLUMNS)
+    votes.withdraw_vote(current_api_user(), proposal)

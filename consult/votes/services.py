@@ -21,6 +21,11 @@ from consult.votes.models import CHOICES, Vote, VoteTally
 from consult.votes.targets import Votable, votable_for
 
 
+# What the vote services read of a votable item: an endpoint that only votes can load
+# just these (get_or_404(..., only=VOTING_COLUMNS)).
+VOTING_COLUMNS = ("voting_open",)
+
+
 def _empty_by_category() -> dict[str, dict[str, int]]:
     return {category: dict.fromkeys(CHOICES, 0) for category in CATEGORIES}
 

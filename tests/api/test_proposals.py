@@ -170,3 +170,4 @@ def test_anonymous_vote_is_401_and_bad_choice_422(api, api_as, participant):
 def test_vote_on_unknown_proposal_is_404(api_as, participant):
     response = api_as(participant).put("/proposals/4242/vote", json={"choice": "favor"})
     assert response.status_code == 404
+    assert api_as(participant).delete("/proposals/4242/vote").status_code == 404
