@@ -1,5 +1,6 @@
 """The JSON API v1 (api-v1.md): bearer tokens, strict JSON, the same services as the pages."""
 from flask import Blueprint
+from flask.sessions import SecureCookieSessionInterface
 
 from consult.extensions import csrf
 
@@ -15,6 +16,21 @@ def _defaults(state) -> None:
     config.setdefault("API_TOKEN_DAYS", 30)
     config.setdefault("API_TOKEN_RATE_LIMIT", "10 per minute")
     config.setdefault("API_WRITE_RATE_LIMIT", "60 per minute")
+
+
+class _NoSessionInTheApi(SecureCookieSessionInterface):
+    """API requests get Flask's null session: the API never reads the session cookie
+    (see auth.py), and this way no request opens or saves one."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(bp.url_prefix + "/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
+@bp.record_once
+def _session_interface(state) -> None:
+    state.app.session_interface = _NoSessionInTheApi()
 
 
 @bp.before_request

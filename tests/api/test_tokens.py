@@ -111,6 +111,13 @@ def test_api_answers_set_no_session_cookie(client, participant):
     assert "Set-Cookie" not in response.headers
 
 
+def test_api_requests_leave_the_browser_session_alone(client, login_as, participant):
+    login_as(participant)
+    response = client.get("/api/v1/proposals")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert client.get("/notifications").status_code == 200  # still logged in
+
+
 def test_blocked_account_can_read_its_own_status(app, participant):
     participant.blocked_at = utcnow()
     db.session.commit()
