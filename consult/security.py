@@ -31,16 +31,19 @@ def register_security_headers(app: Flask) -> None:
         if _has_nul(request.args) or (request.mimetype in FORM_TYPES and _has_nul(request.form)):
             abort(400)
 
+    defaults = [("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                ("X-Frame-Options", "DENY"),
+                ("Permissions-Policy", "camera=(), microphone=(), geolocation=()")]
+    if not app.debug and not app.testing:
+        defaults.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def add_security_headers(response):
+        # A view may set its own value of any of them; the rest are added.
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if not app.debug and not app.testing:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.extend([(name, value) for name, value in defaults if name not in headers])
         return response
 
 
