@@ -146,3 +146,68 @@ def test_translations_keep_the_markup_and_its_place(language):
                     or (not ids[0].startswith("<") and form.startswith("<"))):
                 wrong.append(f"{ids[0]!r} → {form!r}")
     assert not wrong, "Markup differs:\n" + "\n".join(wrong)
+
+
+# A sentence glued outside its msgid: "Source:" + a value, "Error" + the status, "E-mail" +
+# ":" + the address, "Approve" + a visually hidden name, a value + "comments". Translators
+# cannot order such a sentence, nor choose its punctuation: one msgid with placeholders.
+GETTEXT_CALL = r"\{\{-?\s*(?:_|gettext|ngettext|pgettext|npgettext)\([^}]*\}\}"
+# A shown value: a variable with optional filters and fallback ({{ status }},
+# {{ current_user.email }}, {{ note or _("...") }}), not a macro call (a badge).
+SHOWN_VALUE = r"\{\{-?\s*[\w.]+(?:\[[^\]]*\])?(?:\s*\|\s*\w+(?:\([^)]*\))?)*(?:\s+or\s[^}]*)?\s*-?\}\}"
+INLINE_TAGS = r"(?:\s*<(?:a|strong|em|time|code)\b[^>]*>)*"
+# A msgid that does not end its sentence: "Source:", "Error", not "… as the source."
+UNFINISHED_MSGID = r"""\{\{-?\s*(?:_|gettext|pgettext)\((?:\s*"[^"]*",)?\s*("|')(?:(?!\1).)*(?<![.!?])\1[^}]*\}\}"""
+GLUED = {
+    "a msgid followed by a shown value": re.compile(
+        UNFINISHED_MSGID + r"[ \t]*[:,;]?" + INLINE_TAGS + r"\s*" + SHOWN_VALUE),
+    "a translated control followed by a visually hidden value": re.compile(
+        GETTEXT_CALL + r'\s*<span class="visually-hidden">[^<{]*\{\{'),
+    "a shown value followed by a msgid that goes on its sentence": re.compile(
+        r"(?:" + SHOWN_VALUE + "|" + GETTEXT_CALL + r")" + INLINE_TAGS.replace("<", "</?")
+        + r"\s*\{\{-?\s*(?:_|gettext|pgettext)\(\s*(?:\"[^\"]*\",\s*)?[\"'][a-z]"),
+}
+# {% if %} and {% endif %} leave the words around them in one sentence; the branches
+# of {% elif %} and {% else %} are alternatives, never read one after the other.
+CONDITION = re.compile(r"\{%-?\s*(?:if|endif)\b.*?%\}", re.S)
+ALTERNATIVE = re.compile(r"\{%-?\s*(?:elif|else)\b.*?%\}", re.S)
+
+
+def _glued(source: str) -> list[str]:
+    source = ALTERNATIVE.sub("\0", CONDITION.sub("", source))
+    return [f"{what}: {match.group(0)!r}"
+            for what, pattern in GLUED.items() for match in pattern.finditer(source)]
+
+
+def test_no_sentence_is_glued_from_a_msgid_and_a_value():
+    glued = [f"{path.relative_to(ROOT)}: {found}"
+             for path in sorted((ROOT / "templates").rglob("*.html"))
+             for found in _glued(path.read_text(encoding="utf-8"))]
+    assert not glued, "Make each one msgid with named placeholders:\n" + "\n".join(glued)
+
+
+@pytest.mark.parametrize("source", [
+    '{{ n }} {{ _("comments") }}',
+    '{{ _("By") }} {{ name }}',
+    '{{ _("Published") }} <time datetime="{{ iso }}">{{ date|date }}</time>',
+    '{{ _("Source:") }} <a href="{{ url }}">{{ title }}</a>',
+    '{{ _("E-mail") }}: <strong>{{ email }}</strong>',
+    '{{ _("Source:") }} {{ note or _("the Comune di Lecce.") }}',
+    '{{ name }}{% if x %} {{ _("by") }}{% endif %}',
+    '{{ _("Approve") }}<span class="visually-hidden"> {{ name }}</span>',
+])
+def test_the_glue_check_finds_a_sentence_in_pieces(source):
+    assert _glued(source)
+
+
+@pytest.mark.parametrize("source", [
+    '{{ _("Collaborative drafts") }} · {{ process.title }}',  # a page title's parts
+    '{{ _("Manage “%(title)s”", title=t) }} {{ demo_badge(document) }}',  # a badge
+    '{% if a %}{{ _("request pending") }}{% elif b %}{{ _("request refused") }}{% endif %}',
+    '{{ number }}{% if c %} <span class="badge">{{ _("current") }}</span>{% endif %}',
+    '{{ name }}{% if e %} ({{ _("editor") }}){% endif %}',
+    '{{ _("Everything is public.") }} <a href="{{ url }}">{{ licence }}</a>',
+    '<p>{{ _("Paragraph %(n)s:", n=1) }}</p>',
+])
+def test_the_glue_check_leaves_whole_sentences_alone(source):
+    assert not _glued(source)

@@ -54,6 +54,12 @@ def test_docs_page_lists_the_endpoints_without_inline_scripts(api):
     assert " style=" not in html
 
 
+def test_docs_page_says_each_answer_in_one_sentence(client):
+    html = client.get("/api/v1/docs").get_data(as_text=True)  # Italian, the default
+    assert re.search(r"Stato 201: <code>[^<]+</code>\.", html)
+    assert "Stato 204." in html
+
+
 def test_footer_links_to_the_api_page(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/api/v1/docs"' in html

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from consult.documents import services
 from consult.extensions import db
 from tests.browser.a11y import check_a11y
-from tests.browser.journey import log_in, log_out, t
+from tests.browser.journey import log_in, log_out, t, words
 from tests.documents.factories import MOBILITY, first_section, make_document, make_process
 from tests.factories import make_partner_editor, make_user
 
@@ -162,7 +162,9 @@ def test_staff_import_arrange_publish_and_print_and_a_draft_is_co_written(browse
     page.get_by_role("button", name=t(live_server, "Import")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Documento programmatico")
     check_a11y(page)
-    page.get_by_role("button", name=re.compile(t(live_server, "Move down"))).first.click()
+    page.get_by_role("button", name=words(
+        live_server, 'Move down<span class="visually-hidden">: %(heading)s</span>',
+        heading="Mobilità")).click()
     expect(page.locator("tbody th").first).to_have_text("Energia")
     page.get_by_role("button", name=t(live_server, "Publish"), exact=True).click()
     expect(page.get_by_role("button", name=t(live_server, "Unpublish"))).to_be_visible()
@@ -195,7 +197,9 @@ def test_staff_import_arrange_publish_and_print_and_a_draft_is_co_written(browse
 
     log_in(page, live_server, "anna@example.org")
     page.goto(draft_url)
-    page.get_by_role("button", name=re.compile(t(live_server, "Accept"))).click()
+    page.get_by_role("button", name=words(
+        live_server, 'Accept<span class="visually-hidden"> %(name)s</span>',
+        name="Bruno Verdi")).click()
     expect(page.get_by_role("status").first).to_contain_text("Bruno Verdi")
     page.get_by_role("link", name=t(live_server, "Edit the draft")).click()
     check_a11y(page)

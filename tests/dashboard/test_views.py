@@ -25,6 +25,21 @@ def test_dashboard_shows_live_figures_and_the_declared_ones_apart(client):
     assert html.count("<h1") == 1
 
 
+def test_the_source_of_the_declared_figures_is_one_sentence_in_each_language(client):
+    seed_city()
+    profile = db.session.scalar(db.select(CityProfile))
+    profile.source_note = "<b>la pagina Smart City</b>"
+    db.session.commit()
+    assert "Source: &lt;b&gt;la pagina Smart City&lt;/b&gt;</p>" in client.get("/dashboard").text
+    client.set_cookie("lang", "it")
+    assert "Fonte: &lt;b&gt;la pagina Smart City&lt;/b&gt;</p>" in client.get("/dashboard").text
+    profile.source_note = ""
+    db.session.commit()
+    assert "Fonte: Comune di Lecce.</p>" in client.get("/dashboard").text
+    client.set_cookie("lang", "en")
+    assert "Source: the Comune di Lecce.</p>" in client.get("/dashboard").text
+
+
 def test_every_chart_is_an_accessible_svg_with_a_data_table(client):
     hand_counted_city()
     html = client.get("/dashboard").text

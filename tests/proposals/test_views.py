@@ -16,6 +16,16 @@ def test_list_filters_through_the_form(client, process):
     assert "1 proposal found." in page
 
 
+def test_a_card_names_its_process_in_one_sentence_with_the_title_as_text(client):
+    process = make_process(title="Lecce <b>2030</b>")
+    make_proposal(process, title="Solar roofs")
+    sentence = (f'Process: <a href="/processes/{process.slug}">Lecce &lt;b&gt;2030&lt;/b&gt;</a>')
+    client.set_cookie("lang", "en")
+    assert sentence in client.get("/proposals").get_data(as_text=True)
+    client.set_cookie("lang", "it")
+    assert sentence.replace("Process:", "Percorso:") in client.get("/proposals").get_data(as_text=True)
+
+
 def test_bad_filter_shows_message_and_the_whole_list(client, process):
     make_proposal(process, title="Solar roofs")
     response = client.get("/proposals?status=lost")
