@@ -108,12 +108,22 @@ def target_type_label(code: str) -> str:
 # before said it in English ("3 reports", also for one): they read the same way.
 REPORT_COUNT_ACTIONS = ("auto_hidden", "reports_dismissed")
 _REPORT_COUNT = re.compile(r"(\d+)(?: reports?)?")
+# Actions whose reason may be a report reason code ("spam"): a moderator's hiding, and a
+# block made through the API, whose contract takes a code alone as the justification.
+REASON_CODE_ACTIONS = ("hidden", "blocked")
 
 
 def reason_label(action: str, reason: str) -> str:
     """The entry's reason as the page shows it: a number of reports in words, with its
-    plural; any other reason (a code or a moderator's justification) as it is."""
+    plural; a report reason code of a hiding or a block in words, as the report form
+    names it; any other reason (a moderator's justification) as it is."""
+    # Imported here: consult.moderation's views import this module.
+    from consult.moderation.forms import REASON_LABELS
+
+    kind = action.rpartition(".")[2]
     count = _REPORT_COUNT.fullmatch(reason or "")
-    if count and action.rpartition(".")[2] in REPORT_COUNT_ACTIONS:
+    if count and kind in REPORT_COUNT_ACTIONS:
         return ngettext("%(num)s report", "%(num)s reports", int(count.group(1)))
+    if kind in REASON_CODE_ACTIONS and reason in REASON_LABELS:
+        return str(REASON_LABELS[reason])
     return reason

@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import select
 
+from consult.api.auth import issue_token
 from consult.audit import services as audit
 from consult.audit.labels import ACTION_LABELS, action_label
 from consult.audit.models import AuditEntry
@@ -12,6 +13,7 @@ from consult.documents.models import AMENDMENT_STATUSES
 from consult.extensions import db
 from consult.moderation import services
 from consult.moderation.targets import reportable_types
+from tests.factories import make_user
 from tests.moderation.factories import make_comment
 from tests.moderation.test_audit_every_action import ROOT, named_actions_in_the_code
 
@@ -111,3 +113,38 @@ def test_report_counts_are_stored_as_numbers_and_read_with_their_plural(
     page = client.get("/moderation/log").get_data(as_text=True)
     assert "<td>3 reports</td>" in page and "<td>1 report</td>" in page
     assert "<td>2 reports</td>" in page
+
+
+def test_hide_and_block_reason_codes_read_in_words_on_the_page_only(
+        client, login_as, admin, moderator, comment, author):
+    services.hide(moderator, comment, reason="spam")
+    services.block_user(moderator, author, reason="off_topic", allow_reason_code=True)  # the API
+    justification = "Advertising in every thread, three times."
+    services.block_user(moderator, make_user(display_name="Other"), reason=justification)
+    audit.record(admin, "amendment.rejected", None, "spam", target_type="amendment",
+                 target_id=3)  # a free text that happens to be a code: as written
+    db.session.commit()
+    client = login_as(admin)
+
+    client.set_cookie("lang", "it")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>Spam o pubblicità</td>" in page and "<td>Fuori tema</td>" in page
+    assert f"<td>{justification}</td>" in page and "<td>spam</td>" in page
+    assert "<td>off_topic</td>" not in page
+
+    client.set_cookie("lang", "en")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>Spam or advertising</td>" in page and "<td>Off topic</td>" in page
+
+    # The codes are the data: the CSV and the API keep them.
+    csv_text = client.get("/moderation/log.csv").get_data(as_text=True)
+    assert re.search(r",comment\.hidden,comment,\d+,spam\r?$", csv_text, re.M)
+    assert re.search(r",user\.blocked,user,\d+,off_topic\r?$", csv_text, re.M)
+    assert "Spam or advertising" not in csv_text
+    token, _ = issue_token(admin)
+    db.session.commit()
+    entries = client.get("/api/v1/moderation/log",
+                         headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
+    reasons = {entry["action"]: entry["reason"] for entry in entries if entry["reason"]}
+    assert reasons["comment.hidden"] == "spam" and "off_topic" in {
+        entry["reason"] for entry in entries if entry["action"] == "user.blocked"}
