@@ -163,7 +163,7 @@ def test_staff_import_arrange_publish_and_print_and_a_draft_is_co_written(browse
     expect(page.get_by_role("heading", level=1)).to_contain_text("Documento programmatico")
     check_a11y(page)
     page.get_by_role("button", name=words(
-        live_server, 'Move down<span class="visually-hidden">: %(heading)s</span>',
+        live_server, 'Move down<span class="visually-hidden"> “%(heading)s”</span>',
         heading="Mobilità")).click()
     expect(page.locator("tbody th").first).to_have_text("Energia")
     page.get_by_role("button", name=t(live_server, "Publish"), exact=True).click()
