@@ -85,10 +85,7 @@ def recount_command() -> None:
 @bench_cli.command("info")
 def info_command() -> None:
     """JSON for the load scripts: the showcase proposal, proposals open to votes, ..."""
-    from consult.proposals.models import Proposal
-
-    voting = db.session.scalars(select(Proposal.id).where(Proposal.voting_open.is_(True))
-                                .order_by(Proposal.id).limit(500)).all()
+    voting = voting_proposal_ids()
     showcase = db.session.execute(text(
         "SELECT target_id FROM comments WHERE target_type = 'proposal' GROUP BY target_id "
         "ORDER BY COUNT(*) DESC, target_id LIMIT 1")).scalar()
@@ -97,11 +94,26 @@ def info_command() -> None:
                            "proposals": proposals, "search_term": gen.SEARCH_TERM}))
 
 
+def voting_proposal_ids(limit: int = 500) -> list[int]:
+    from consult.proposals.models import Proposal
+
+    return db.session.scalars(select(Proposal.id).where(Proposal.voting_open.is_(True))
+                              .order_by(Proposal.id).limit(limit)).all()
+
+
 @bench_cli.command("tokens")
 @click.option("--count", default=200, show_default=True, type=click.IntRange(1, gen.VOTERS))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def tokens_command(count: int, out: Path) -> None:
     """API tokens for the first COUNT bench participants, written to OUT (one a line)."""
+    lines = [f"{user_id} {token}" for user_id, token in bench_tokens(count)]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    click.echo(f"{count} tokens written to {out}")
+
+
+def bench_tokens(count: int) -> list[tuple[int, str]]:
+    """New API tokens (account id, raw token) for the first COUNT bench participants."""
     from consult.accounts.models import User
     from consult.api.auth import issue_token
 
@@ -113,11 +125,9 @@ def tokens_command(count: int, out: Path) -> None:
     if len(users) < count:
         click.echo(f"Only {len(users)} bench participants: generate the data first.", err=True)
         sys.exit(1)
-    lines = [f"{user.id} {issue_token(user)[0]}" for user in users]
+    tokens = [(user.id, issue_token(user)[0]) for user in users]
     db.session.commit()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    click.echo(f"{count} tokens written to {out}")
+    return tokens
 
 
 def register_cli(app: Flask) -> None:

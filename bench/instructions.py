@@ -1,0 +1,119 @@
+"""Machine instructions a request costs in the application's process, counted by Valgrind.
+
+On a shared machine, timings of the same code vary by 15-25 % from minute to minute; the
+instructions executed do not (two runs agree within 1 %). So compare two versions of the
+code by this count, then confirm with `make bench`. The application runs in-process
+(WSGI calls, no HTTP server) against DATABASE_URL; only the measured requests are counted,
+not the start-up or the warm-up, and not the database server's work.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_full \\
+        .venv/bin/python bench/instructions.py --vote            # the API vote of make bench
+    ... bench/instructions.py /proposals?sort=most_voted --count 50
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UNDER_VALGRIND = "CONSULT_UNDER_CALLGRIND"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", help="a page or API path to GET")
+    parser.add_argument("--vote", action="store_true",
+                        help="PUT /api/v1/proposals/<id>/vote as bench accounts, as make bench does")
+    parser.add_argument("--count", type=int, default=200, help="requests counted")
+    parser.add_argument("--warmup", type=int, default=100, help="requests before counting")
+    options = parser.parse_args()
+    if bool(options.path) == options.vote:
+        parser.error("give a PATH or --vote")
+    if os.environ.get(UNDER_VALGRIND):
+        return measure(options)
+    return run_under_valgrind(options)
+
+
+def run_under_valgrind(options) -> int:
+    if not shutil.which("valgrind"):
+        print("Valgrind is missing: apt-get install -y valgrind", file=sys.stderr)
+        return 1
+    out = Path(f"/tmp/consult-callgrind-{os.getpid()}.out")
+    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+               f"--callgrind-out-file={out}", sys.executable, *sys.argv]
+    result = subprocess.run(command, env={**os.environ, UNDER_VALGRIND: "1"},
+                            capture_output=True, text=True)
+    print(result.stdout, end="")
+    collected = [line for line in result.stderr.splitlines() if "Collected :" in line]
+    out.unlink(missing_ok=True)
+    if result.returncode != 0 or not collected:
+        print(result.stderr, file=sys.stderr)
+        return result.returncode or 1
+    instructions = int(collected[-1].split(":")[-1].strip())
+    print(f"{instructions / options.count / 1e6:.3f} million instructions a request "
+          f"({options.count} requests)")
+    return 0
+
+
+def measure(options) -> int:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("RATELIMIT_ENABLED", "false")
+    from werkzeug.test import EnvironBuilder
+
+    from consult import create_app
+
+    app = create_app("production", {"SESSION_COOKIE_SECURE": False})
+    next_request = vote_requests(app) if options.vote else lambda: {"path": options.path}
+    statuses: list[str] = []
+
+    def call(environ: dict) -> None:
+        b"".join(app(environ, lambda status, headers, exc=None: statuses.append(status)))
+
+    for _ in range(options.warmup):
+        call(EnvironBuilder(**next_request()).get_environ())
+    environs = [EnvironBuilder(**next_request()).get_environ() for _ in range(options.count)]
+    toggle("on")
+    for environ in environs:
+        call(environ)
+    toggle("off")
+    refused = [status for status in statuses if not status.startswith(("200", "204"))]
+    if refused:
+        print(f"{len(refused)} requests were answered {sorted(set(refused))}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def toggle(state: str) -> None:
+    """Count instructions from here (on) or stop counting (off)."""
+    subprocess.run(["callgrind_control", "--instr=" + state, str(os.getpid())], check=True,
+                   capture_output=True)
+
+
+def vote_requests(app):
+    """Requests like bench/wrk/vote.lua's: a random bench account, open proposal, choice.
+    The same sequence every run (seeded), so two versions of the code do the same work."""
+    from consult.bench.cli import bench_tokens, voting_proposal_ids
+
+    with app.app_context():
+        tokens = [token for _user_id, token in bench_tokens(200)]
+        ids = voting_proposal_ids()
+    draw = random.Random(7)
+
+    def next_request() -> dict:
+        return {"path": f"/api/v1/proposals/{draw.choice(ids)}/vote", "method": "PUT",
+                "data": json.dumps({"choice": draw.choice(["favor", "against", "abstain"])}),
+                "content_type": "application/json",
+                "headers": {"Authorization": f"Bearer {draw.choice(tokens)}"}}
+
+    return next_request
+
+
+if __name__ == "__main__":
+    sys.exit(main())
