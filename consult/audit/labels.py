@@ -111,6 +111,9 @@ _REPORT_COUNT = re.compile(r"(\d+)(?: reports?)?")
 # Actions whose reason may be a report reason code ("spam"): a moderator's hiding, and a
 # block made through the API, whose contract takes a code alone as the justification.
 REASON_CODE_ACTIONS = ("hidden", "blocked")
+# A proposal's answer: published for the first time, or corrected. Entries written before
+# stored these words translated into the staff member's language: they show as stored.
+ANSWER_REASONS = {"published": _l("answer published"), "corrected": _l("answer corrected")}
 
 
 def reason_label(action: str, reason: str) -> str:
@@ -126,4 +129,6 @@ def reason_label(action: str, reason: str) -> str:
         return ngettext("%(num)s report", "%(num)s reports", int(count.group(1)))
     if kind in REASON_CODE_ACTIONS and reason in REASON_LABELS:
         return str(REASON_LABELS[reason])
+    if action == "proposal.answered" and reason in ANSWER_REASONS:
+        return str(ANSWER_REASONS[reason])
     return reason

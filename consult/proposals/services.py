@@ -153,7 +153,7 @@ def answer_proposal(actor, proposal: Proposal, answer: str) -> Proposal:
     if answer == proposal.answer:
         return proposal
     record(actor, "proposal.answered", proposal,
-           reason=_("answer corrected") if proposal.answer else _("answer published"))
+           reason="corrected" if proposal.answer else "published")
     proposal.answer = answer
     proposal.answered_at = utcnow()
     proposal.answered_by_id = actor.id

@@ -148,3 +148,24 @@ def test_hide_and_block_reason_codes_read_in_words_on_the_page_only(
     reasons = {entry["action"]: entry["reason"] for entry in entries if entry["reason"]}
     assert reasons["comment.hidden"] == "spam" and "off_topic" in {
         entry["reason"] for entry in entries if entry["action"] == "user.blocked"}
+
+
+def test_a_proposal_answer_is_stored_as_a_code_and_read_in_words(
+        client, login_as, admin, staff, proposal):
+    from consult.proposals import services as proposals
+
+    proposals.answer_proposal(staff, proposal, "The office agrees.")
+    proposals.answer_proposal(staff, proposal, "The office agrees, from 2027.")
+    audit.record(staff, "proposal.answered", proposal, "risposta pubblicata")  # written before
+    db.session.commit()
+    stored = db.session.scalars(select(AuditEntry.reason).where(
+        AuditEntry.action == "proposal.answered").order_by(AuditEntry.id)).all()
+    assert stored == ["published", "corrected", "risposta pubblicata"]
+
+    client = login_as(admin)
+    client.set_cookie("lang", "it")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>risposta corretta</td>" in page and page.count("<td>risposta pubblicata</td>") == 2
+    client.set_cookie("lang", "en")
+    page = client.get("/moderation/log").get_data(as_text=True)
+    assert "<td>answer corrected</td>" in page and "<td>answer published</td>" in page
