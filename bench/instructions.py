@@ -8,6 +8,7 @@ not the start-up or the warm-up, and not the database server's work.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_full \\
         .venv/bin/python bench/instructions.py --vote            # the API vote of make bench
+    ... bench/instructions.py --comment                         # a comment, as the integrity run's
     ... bench/instructions.py /proposals?sort=most_voted --count 50
 """
 from __future__ import annotations
@@ -30,11 +31,13 @@ def main() -> int:
     parser.add_argument("path", nargs="?", help="a page or API path to GET")
     parser.add_argument("--vote", action="store_true",
                         help="PUT /api/v1/proposals/<id>/vote as bench accounts, as make bench does")
+    parser.add_argument("--comment", action="store_true",
+                        help="POST /api/v1/proposals/<id>/comments as bench accounts")
     parser.add_argument("--count", type=int, default=200, help="requests counted")
     parser.add_argument("--warmup", type=int, default=100, help="requests before counting")
     options = parser.parse_args()
-    if bool(options.path) == options.vote:
-        parser.error("give a PATH or --vote")
+    if [bool(options.path), options.vote, options.comment].count(True) != 1:
+        parser.error("give a PATH, --vote or --comment")
     if os.environ.get(UNDER_VALGRIND):
         return measure(options)
     return run_under_valgrind(options)
@@ -70,7 +73,10 @@ def measure(options) -> int:
     from consult import create_app
 
     app = create_app("production", {"SESSION_COOKIE_SECURE": False})
-    next_request = vote_requests(app) if options.vote else lambda: {"path": options.path}
+    if options.path:
+        next_request = lambda: {"path": options.path}  # noqa: E731
+    else:
+        next_request = api_writes(app, "vote" if options.vote else "comment")
     statuses: list[str] = []
 
     def call(environ: dict) -> None:
@@ -83,7 +89,7 @@ def measure(options) -> int:
     for environ in environs:
         call(environ)
     toggle("off")
-    refused = [status for status in statuses if not status.startswith(("200", "204"))]
+    refused = [status for status in statuses if not status.startswith(("200", "201", "204"))]
     if refused:
         print(f"{len(refused)} requests were answered {sorted(set(refused))}", file=sys.stderr)
         return 1
@@ -96,9 +102,10 @@ def toggle(state: str) -> None:
                    capture_output=True)
 
 
-def vote_requests(app):
-    """Requests like bench/wrk/vote.lua's: a random bench account, open proposal, choice.
-    The same sequence every run (seeded), so two versions of the code do the same work."""
+def api_writes(app, kind: str):
+    """Votes like bench/wrk/vote.lua's (a random bench account, open proposal and choice),
+    or comments like bench/integrity.py's. The same sequence every run (seeded), so two
+    versions of the code do the same work."""
     from consult.bench.cli import bench_tokens, voting_proposal_ids
 
     with app.app_context():
@@ -107,8 +114,14 @@ def vote_requests(app):
     draw = random.Random(7)
 
     def next_request() -> dict:
-        return {"path": f"/api/v1/proposals/{draw.choice(ids)}/vote", "method": "PUT",
-                "data": json.dumps({"choice": draw.choice(["favor", "against", "abstain"])}),
+        if kind == "vote":
+            path = f"/api/v1/proposals/{draw.choice(ids)}/vote"
+            method, body = "PUT", {"choice": draw.choice(["favor", "against", "abstain"])}
+        else:
+            path = f"/api/v1/proposals/{draw.choice(ids[:20])}/comments"
+            method, body = "POST", {"body": f"Commento di carico {draw.randrange(10**6)}.",
+                                    "stance": draw.choice(["favor", "against", "neutral"])}
+        return {"path": path, "method": method, "data": json.dumps(body),
                 "content_type": "application/json",
                 "headers": {"Authorization": f"Bearer {draw.choice(tokens)}"}}
 
