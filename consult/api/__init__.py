@@ -18,12 +18,17 @@ def _defaults(state) -> None:
     config.setdefault("API_WRITE_RATE_LIMIT", "60 per minute")
 
 
+# The API's one HTML page: it renders the site's layout, whose forms keep their CSRF token
+# in the session, so it keeps a session.
+HTML_PAGES = {bp.url_prefix + "/docs"}
+
+
 class _NoSessionInTheApi(SecureCookieSessionInterface):
     """API requests get Flask's null session: the API never reads the session cookie
-    (see auth.py), and this way no request opens or saves one."""
+    (see auth.py), and this way no JSON request opens or saves one."""
 
     def open_session(self, app, request):
-        if request.path.startswith(bp.url_prefix + "/"):
+        if request.path.startswith(bp.url_prefix + "/") and request.path not in HTML_PAGES:
             return self.make_null_session(app)
         return super().open_session(app, request)
 

@@ -118,6 +118,14 @@ def test_api_requests_leave_the_browser_session_alone(client, login_as, particip
     assert client.get("/notifications").status_code == 200  # still logged in
 
 
+def test_the_api_docs_page_renders_for_a_token_holder(client, participant):
+    from tests.api.conftest import token_for
+
+    response = client.get("/api/v1/docs",
+                          headers={"Authorization": f"Bearer {token_for(participant)}"})
+    assert response.status_code == 200
+
+
 def test_blocked_account_can_read_its_own_status(app, participant):
     participant.blocked_at = utcnow()
     db.session.commit()
