@@ -72,7 +72,11 @@ class LogEntryOut(BaseModel):
     action: str
     target_type: str
     target_id: int | None
-    reason: str
+    reason: str = Field(description=(
+        "As stored: a moderator's or staff member's text; a report reason code (`spam`, …) "
+        "for a hiding or a block made through the API; the number of reports (`\"3\"`) for "
+        "`*.auto_hidden` and `*.reports_dismissed`; `published` or `corrected` for "
+        "`proposal.answered`; empty when the action has none."))
     created_at: datetime
 
 

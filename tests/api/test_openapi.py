@@ -100,3 +100,9 @@ def test_every_contract_endpoint_is_implemented_and_documented(api):
     missing = [(method, path) for method, path in CONTRACT
                if method.lower() not in paths.get("/api/v1" + path, {})]
     assert missing == []
+
+
+def test_the_audit_reason_says_what_it_holds(api):
+    document = api.get("/openapi.json").get_json()
+    reason = document["components"]["schemas"]["LogEntryOut"]["properties"]["reason"]
+    assert "auto_hidden" in reason["description"] and "proposal.answered" in reason["description"]
