@@ -67,5 +67,6 @@ def _atom(template: str, **context) -> Response:
 
     context["updated"] = context["updated"] or utcnow()
     body = render_template(template, plain=plain, external=_external, publisher=services.PUBLISHER,
-                           license_url=services.LICENSE_URL, **context)
+                           license_url=services.LICENSE_URL, license_name=services.LICENSE_NAME,
+                           **context)
     return Response(body, mimetype="application/atom+xml")

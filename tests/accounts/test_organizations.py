@@ -191,3 +191,14 @@ def test_a_request_sent_twice_at_once_is_stored_once(participant, monkeypatch):
     monkeypatch.undo()
     db.session.rollback()
     assert len(memberships_of(participant)) == 1
+
+
+def test_an_editor_is_marked_in_one_sentence_in_each_language(client):
+    organization = make_organization(name="CNR")
+    make_membership(make_user(display_name="<b>Approved</b>"), organization, role="editor")
+    make_membership(make_user(display_name="Plain Member"), organization)
+    for language, editor in [("it", "redattore"), ("en", "editor")]:
+        client.set_cookie("lang", language)
+        html = client.get(f"/organizations/{organization.id}").get_data(as_text=True)
+        assert f"<li>&lt;b&gt;Approved&lt;/b&gt; ({editor})</li>" in html, language
+        assert "<li>Plain Member</li>" in html

@@ -70,3 +70,26 @@ def test_profile_lists_the_memberships(client, participant, login_as):
     page = Page(client.get("/account/profile").get_data(as_text=True))
     assert "CMCC" in page.html
     assert "request pending" in page.html
+
+
+def test_each_membership_is_one_sentence_with_its_organisation_in_each_language(
+        client, participant, login_as):
+    from tests.factories import make_membership, make_organization
+
+    organisations = {status: make_organization(name=f"<b>{status}</b>")
+                     for status in ("pending", "refused", "editor", "member")}
+    for status, organization in organisations.items():
+        if status in ("pending", "refused"):
+            make_membership(participant, organization, status=status)
+        else:
+            make_membership(participant, organization, role=status)
+    login_as(participant)
+    for language, words in [("it", {"pending": "richiesta in attesa", "refused": "richiesta rifiutata",
+                                     "editor": "redattore", "member": "membro"}),
+                            ("en", {"pending": "request pending", "refused": "request refused",
+                                    "editor": "editor", "member": "member"})]:
+        client.set_cookie("lang", language)
+        html = client.get("/account/profile").get_data(as_text=True)
+        for status, organization in organisations.items():
+            assert (f'<li><a href="/organizations/{organization.id}">&lt;b&gt;{status}&lt;/b&gt;</a>: '
+                    f'{words[status]}</li>') in html, (language, status)

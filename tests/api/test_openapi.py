@@ -60,6 +60,16 @@ def test_docs_page_says_each_answer_in_one_sentence(client):
     assert "Stato 204." in html
 
 
+def test_docs_page_says_what_an_operation_needs_in_one_sentence_each(client):
+    for language, token, required in [("it", "richiede un token", "obbligatorio"),
+                                      ("en", "needs a token", "required")]:
+        client.set_cookie("lang", language)
+        html = client.get("/api/v1/docs").get_data(as_text=True)
+        assert re.search(rf"<p><strong>[^<]+</strong> – {token}</p>", html), language
+        assert re.search(r"<li><code>\w+</code> \(path, <code>integer</code>, "
+                         rf"{required}\)", html), language
+
+
 def test_footer_links_to_the_api_page(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/api/v1/docs"' in html

@@ -1,4 +1,5 @@
 """Comments through the web: post, reply, edit, delete; refusals re-render with the text kept."""
+import re
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -237,3 +238,16 @@ def test_comment_controls_are_whole_italian_sentences_with_the_name_escaped(
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert '<summary>Moderate<span class="visually-hidden"> this contribution</span></summary>' in page
     assert 'Reply<span class="visually-hidden"> to &lt;script&gt;alert(1)&lt;/script&gt;</span>' in page
+
+
+def test_an_edited_comments_date_and_its_mark_are_one_sentence_in_each_language(
+        login_as, participant, proposal):
+    comment = services.post_comment(participant, proposal, body="Old text")
+    services.edit_comment(participant, comment, body="New text")
+    db.session.commit()
+    client = login_as(participant)
+    for language, mark in [("it", "(modificato)"), ("en", "(edited)")]:
+        client.set_cookie("lang", language)
+        page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+        assert re.search(r'<time datetime="[^"]+">[^<]+</time> '
+                         rf'<span class="consult-edited">{re.escape(mark)}</span>', page), language

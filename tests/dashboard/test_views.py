@@ -62,7 +62,10 @@ def test_every_chart_is_an_accessible_svg_with_a_data_table(client):
 def test_cancelled_plans_are_shown_but_marked_not_counted(client):
     hand_counted_city()
     html = client.get("/dashboard").text
-    assert "(not counted)" in html
+    assert '<th scope="row">Cancelled <span class="small">(not counted)</span></th>' in html
+    client.set_cookie("lang", "it")
+    html = client.get("/dashboard").text
+    assert '<th scope="row">Annullato <span class="small">(non conteggiati)</span></th>' in html
 
 
 def test_demo_figures_are_labelled_as_demo(client):

@@ -42,20 +42,47 @@ def test_document_page_has_contents_paragraphs_and_comment_counts(client, docume
     assert re.search(rf'paragraph=2#comments-p2">\s*0 comments', html)
 
 
-def test_document_links_are_named_by_whole_italian_sentences(client, document, participant):
+def test_document_links_name_their_section_in_a_visually_hidden_rest_in_each_language(
+        client, document, participant, staff):
     section = first_section(document)
+    services.retitle_section(staff, section, "<i>Mobility</i>")
     comment_services.post_comment(participant, section, body="Yes.", paragraph=1)
     make_amendment(section, make_user())
     db.session.commit()
+    hidden = '<span class="visually-hidden">'
+    heading = "“&lt;i&gt;Mobility&lt;/i&gt;”"
+    for language, controls in [
+        ("it", ["0 commenti", f"1 commento{hidden} sul paragrafo 2 di {heading}</span>",
+                f"Apri la sezione{hidden} {heading}</span>", f"Cronologia{hidden} di {heading}</span>",
+                f"1 emendamento aperto{hidden} a {heading}</span>"]),
+        ("en", ["0 comments", f"1 comment{hidden} on paragraph 2 of {heading}</span>",
+                f"Open the section{hidden} {heading}</span>", f"History{hidden} of {heading}</span>",
+                f"1 open amendment{hidden} to {heading}</span>"]),
+    ]:
+        client.set_cookie("lang", language)
+        html = page(client.get(f"/documents/{document.id}"))
+        for control in controls:
+            assert f">{control}" in html, (language, control)
+        assert "aria-label=" not in html.split("consult-doc-section")[1], language
+        assert "<i>Mobility" not in html
     client.set_cookie("lang", "it")
     html = page(client.get(f"/documents/{document.id}"))
-    for name in ("1 commento sul paragrafo 2 di “Mobility”", "0 commenti sul paragrafo 1 di “Mobility”",
-                 "Apri la sezione “Mobility”", "Cronologia di “Mobility”",
-                 "1 emendamento aperto a “Mobility”"):
-        assert f'aria-label="{name}"' in html, name
-    section_actions = html.split('class="consult-inline-list consult-section-actions"')[1]
-    assert "visually-hidden" not in section_actions.split("</ul>")[0]
-    assert re.search(r'<p class="consult-revision-line">Revisione 1 · \S[^<]* · <time datetime=', html)
+    assert re.search(r'<p class="consult-revision-line">Revisione \d+ · \S[^<]* · <time datetime=', html)
+
+
+def test_editors_and_participants_see_their_controls_named_by_the_section(login_as, document, editor):
+    section = first_section(document)
+    client = login_as(editor)
+    for language, controls in [
+        ("it", ['Modifica<span class="visually-hidden"> “Mobility”</span>',
+                'Proponi un emendamento<span class="visually-hidden"> a “Mobility”</span>']),
+        ("en", ['Edit<span class="visually-hidden"> “Mobility”</span>',
+                'Propose an amendment<span class="visually-hidden"> to “Mobility”</span>']),
+    ]:
+        client.set_cookie("lang", language)
+        html = page(client.get(f"/documents/{document.id}"))
+        for control in controls:
+            assert f'href="/sections/{section.id}/' in html and f">{control}</a>" in html, control
 
 
 def test_paragraph_page_shows_only_that_paragraphs_thread(client, document, participant):
@@ -94,6 +121,21 @@ def test_unpublished_document_is_read_by_partner_editors(login_as, process, staf
     client = login_as(editor)
     response = client.get(f"/documents/{document.id}")
     assert response.status_code == 200 and "not published" in page(response)
+
+
+def test_an_unpublished_document_is_marked_in_one_sentence_in_each_language(login_as, process, staff):
+    document = make_document(process, staff=staff, title="<i>Draft plan</i>", published=False)
+    client = login_as(staff)
+    title = "&lt;i&gt;Draft plan&lt;/i&gt;"
+    for language, process_word, unpublished in [("it", "Percorso", "non pubblicato"),
+                                                ("en", "Process", "not published")]:
+        client.set_cookie("lang", language)
+        listed = page(client.get("/documents"))
+        assert (f'<p class="mb-0">{process_word}: {process.title} · <strong>{unpublished}</strong></p>'
+                in listed), language
+        panel = page(client.get(f"/processes/{process.slug}"))
+        assert (f'<li><a href="/documents/{document.id}">{title}</a> ({unpublished})</li>'
+                in panel), language
 
 
 def test_unknown_and_absurd_ids_are_not_found(client):
@@ -258,6 +300,33 @@ def test_history_compare_and_section_links_are_whole_italian_sentences(login_as,
     html = page(client.get(f"/sections/{section.id}"))
     assert '>1 commento<span class="visually-hidden"> sul paragrafo 2</span></a>' in html
     assert '>0 commenti<span class="visually-hidden"> sul paragrafo 1</span></a>' in html
+
+
+def test_an_open_amendment_is_one_sentence_with_its_date_in_each_language(client, document):
+    section = first_section(document)
+    amendment = make_amendment(section, make_user(display_name="<b>Anna</b>"))
+    link = f'<a href="/amendments/{amendment.id}">'
+    for language, line in [
+        ("it", rf"{link}Emendamento n. {amendment.id} di &lt;b&gt;Anna&lt;/b&gt;</a>, del <time datetime="),
+        ("en", rf"{link}Amendment #{amendment.id} by &lt;b&gt;Anna&lt;/b&gt;</a>, <time datetime="),
+    ]:
+        client.set_cookie("lang", language)
+        html = page(client.get(f"/sections/{section.id}"))
+        assert re.search(rf'<li>{line}"[^"]+">[^<]+</time></li>', html), language
+        assert "<b>Anna" not in html
+
+
+def test_a_revision_from_an_amendment_says_so_in_one_sentence(login_as, document, staff):
+    section = first_section(document)
+    amendment = make_amendment(section, make_user())
+    services.accept_amendment(staff, amendment)
+    db.session.commit()
+    client = login_as(staff)
+    link = f'<a href="/amendments/{amendment.id}">'
+    for language, sentence in [("it", f"Dall'{link}emendamento n. {amendment.id}</a>."),
+                               ("en", f"From {link}amendment #{amendment.id}</a>.")]:
+        client.set_cookie("lang", language)
+        assert sentence in page(client.get(f"/sections/{section.id}/history")), language
 
 
 def test_restore_is_refused_to_participants(login_as, document, participant):

@@ -198,3 +198,12 @@ def test_a_comment_on_a_private_draft_leads_only_its_readers_to_it(app, client, 
     response = login_as(author).get(f"/comments/{comment.id}")
     assert response.status_code == 302
     assert response.location.endswith(f"#comment-{comment.id}")
+
+
+def test_the_starter_is_named_in_one_sentence_in_each_language(login_as, process):
+    draft = start(process, make_user(display_name="<b>Anna</b>"))
+    client = login_as(draft.author)
+    for language, words in [("it", "ha avviato la bozza"), ("en", "started the draft")]:
+        client.set_cookie("lang", language)
+        html = page(client.get(f"/drafts/{draft.id}"))
+        assert f"<li>&lt;b&gt;Anna&lt;/b&gt; ({words})</li>" in html, language

@@ -228,6 +228,24 @@ def test_proposals_feed_is_valid_atom(client, process):
     assert entries[1].find(f"{ATOM}summary").text == "Testo con markup & simboli."
 
 
+@pytest.mark.parametrize("path", ["/open-data/proposals.atom", "/open-data/plan-updates.atom"])
+def test_a_feeds_licence_is_one_sentence_in_the_readers_language(client, path):
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    for language, title, rights in [
+        ("it", "Lecce Partecipa: ", f"Distribuito con licenza CC BY 4.0: {licence}"),
+        ("en", "Lecce Partecipa: ", f"Licensed under CC BY 4.0: {licence}"),
+    ]:
+        client.set_cookie("lang", language)
+        feed = ET.fromstring(client.get(path).get_data())
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+        assert feed.find(f"{ATOM}rights").text == rights
+        assert feed.find(f"{ATOM}title").text.startswith(title)
+    client.set_cookie("lang", "it")
+    feed = ET.fromstring(client.get(path).get_data())
+    assert feed.find(f"{ATOM}title").text in ("Lecce Partecipa: nuove proposte",
+                                              "Lecce Partecipa: avanzamento dei piani d'azione")
+
+
 def test_empty_feed_is_still_valid(client):
     feed = ET.fromstring(client.get("/open-data/plan-updates.atom").get_data())
     assert feed.find(f"{ATOM}updated").text and feed.findall(f"{ATOM}entry") == []

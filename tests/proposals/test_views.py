@@ -1,4 +1,6 @@
 """Proposal pages: the list with filters, the proposal page, staff forms and refusals."""
+import re
+
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -24,6 +26,14 @@ def test_a_card_names_its_process_in_one_sentence_with_the_title_as_text(client)
     assert sentence in client.get("/proposals").get_data(as_text=True)
     client.set_cookie("lang", "it")
     assert sentence.replace("Process:", "Percorso:") in client.get("/proposals").get_data(as_text=True)
+
+
+def test_a_cards_counts_and_date_are_one_line_in_each_language(client, process):
+    make_proposal(process, title="Solar roofs")
+    for language, line in [("it", r"0 voti · 0 commenti · pubblicata (?:il |l')\d"),
+                           ("en", r"0 votes · 0 comments · published on \w")]:
+        client.set_cookie("lang", language)
+        assert re.search(line, client.get("/proposals").get_data(as_text=True)), language
 
 
 def test_bad_filter_shows_message_and_the_whole_list(client, process):

@@ -1,6 +1,7 @@
 """The report back of a process: hand-counted figures, drafts for staff, publishing rules."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -144,6 +145,24 @@ def test_staff_publish_a_closed_process_report_and_everyone_reads_it(client, log
     assert html.count("<h1") == 1
     assert "/processes/" in client.get("/reports").text
     assert db.session.scalar(select(ProcessReport.published_at)) is not None
+
+
+def test_report_lines_are_one_sentence_each_in_each_language(client, login_as, closed_process, staff):
+    url = f"/processes/{closed_process.slug}/report"
+    login_as(staff)
+    assert client.post(f"{url}/publish").status_code == 302
+    client.post("/account/logout")
+    for language, votes, comments, published in [
+        ("it", "2 voti favorevoli", "1 commento", r"pubblicata (?:il |l')\d"),
+        ("en", "2 votes in favour", "1 comment", r"published on \w"),
+    ]:
+        client.set_cookie("lang", language)
+        html = client.get(url).text
+        bikes = r'<li><a href="/proposals/\d+">More bike lanes</a> – '
+        assert re.search(bikes + votes + "</li>", html), language
+        assert re.search(bikes + comments + "</li>", html), language
+        assert re.search(rf'<li><a href="{url}">Lecce 2030</a> – {published}[^<]*</li>',
+                         client.get("/reports").text), language
 
 
 def test_publishing_an_open_process_is_refused_with_a_message(client, login_as, staff):
