@@ -5,6 +5,7 @@ English to most visitors, so a string added without a translation fails here.
 """
 from __future__ import annotations
 
+import ast
 import os
 import re
 from functools import cache
@@ -14,6 +15,9 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+
+from consult.extensions import db
+from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 ITALIAN_PO = ROOT / "translations" / "it" / "LC_MESSAGES" / "messages.po"
@@ -105,6 +109,33 @@ def test_pages_speak_italian_by_default_and_english_on_request(client):
     assert ">Accedi<" not in english_page
 
 
+def test_the_current_language_is_named_in_one_sentence_in_each_language(client):
+    assert ('<span class="consult-lang-current" aria-current="true"><abbr title="Italiano" lang="it">'
+            'IT</abbr><span class="visually-hidden"> (lingua attuale)</span></span>'
+            in client.get("/").get_data(as_text=True))
+    client.set_cookie("lang", "en")
+    assert ('<span class="consult-lang-current" aria-current="true"><abbr title="English" lang="en">'
+            'EN</abbr><span class="visually-hidden"> (current language)</span></span>'
+            in client.get("/").get_data(as_text=True))
+
+
+def test_a_reported_items_count_and_last_date_are_one_sentence_in_each_language(login_as,
+                                                                                 moderator):
+    from consult.moderation import services as moderation
+    from tests.moderation.factories import make_comment, make_proposal
+
+    comment = make_comment(make_proposal(), make_user(), "Buy now!")
+    for _n in range(2):
+        moderation.report(make_user(), comment, reason="spam")
+    db.session.commit()
+    client = login_as(moderator)
+    for language, line in [("it", r"2 segnalazioni aperte · l'ultima (?:il |l')\d"),
+                           ("en", r"2 open reports · last on \w")]:
+        client.set_cookie("lang", language)
+        html = client.get("/moderation/").get_data(as_text=True)
+        assert re.search(rf'<p class="small">{line}', html), language
+
+
 # A visible word and a visually hidden rest, each its own msgid ("Reply" + "to %(name)s"):
 # translators cannot order the sentence. One msgid holds both, the hidden part as markup.
 SPLIT_AROUND_HIDDEN = re.compile(
@@ -113,9 +144,15 @@ TAG = re.compile(r"<[^>]*>")
 OPENING_AND_CLOSING = {"(": ")", "[": "]", "“": "”"}
 
 
+def _templates() -> list[Path]:
+    """The HTML pages and the Atom feeds (the e-mail templates are plain text)."""
+    return sorted(path for path in (ROOT / "templates").rglob("*")
+                  if path.suffix in {".html", ".xml"})
+
+
 def test_no_sentence_is_split_around_a_visually_hidden_part():
     split = []
-    for path in sorted((ROOT / "templates").rglob("*.html")):
+    for path in _templates():
         source = path.read_text(encoding="utf-8")
         split += [f"{path.relative_to(ROOT)}:{source.count(chr(10), 0, match.start()) + 1}"
                   for match in SPLIT_AROUND_HIDDEN.finditer(source)]
@@ -158,14 +195,26 @@ SHOWN_VALUE = r"\{\{-?\s*[\w.]+(?:\[[^\]]*\])?(?:\s*\|\s*\w+(?:\([^)]*\))?)*(?:\
 INLINE_TAGS = r"(?:\s*<(?:a|strong|em|time|code)\b[^>]*>)*"
 # A msgid that does not end its sentence: "Source:", "Error", not "… as the source."
 UNFINISHED_MSGID = r"""\{\{-?\s*(?:_|gettext|pgettext)\((?:\s*"[^"]*",)?\s*("|')(?:(?!\1).)*(?<![.!?])\1[^}]*\}\}"""
+CLOSING_TAGS = r"(?:\s*</(?:a|strong|em|time|code)>)*"
+# What joins the pieces of a line into one sentence: "Amendment #3 by X, <date>",
+# "Title – 3 comments", "2 reports · last on <date>" (a page title's " · " is two titles).
+JOINER = r"[ \t]*[:,;–—]?"
+# Between a value and the msgid after it: inline tags opening or closing, and the end of a
+# badge or other span ("merged</span> <a>amendment #3</a>").
+AROUND_TAGS = r"(?:\s*(?:</(?:a|strong|em|time|code|span)>|<(?:a|strong|em|time|code)\b[^>]*>))*"
+# The start of a msgid ({{ _(" or {{ ngettext(" ...) up to its first character.
+GETTEXT_START = r"""\{\{-?\s*(?:_|gettext|pgettext|ngettext|npgettext)\(\s*(?:"[^"]*",\s*)?["']"""
 GLUED = {
     "a msgid followed by a shown value": re.compile(
-        UNFINISHED_MSGID + r"[ \t]*[:,;]?" + INLINE_TAGS + r"\s*" + SHOWN_VALUE),
+        UNFINISHED_MSGID + CLOSING_TAGS + JOINER + INLINE_TAGS + r"\s*" + SHOWN_VALUE),
     "a translated control followed by a visually hidden value": re.compile(
         GETTEXT_CALL + r'\s*<span class="visually-hidden">[^<{]*\{\{'),
     "a shown value followed by a msgid that goes on its sentence": re.compile(
-        r"(?:" + SHOWN_VALUE + "|" + GETTEXT_CALL + r")" + INLINE_TAGS.replace("<", "</?")
-        + r"\s*\{\{-?\s*(?:_|gettext|pgettext)\(\s*(?:\"[^\"]*\",\s*)?[\"'][a-z]"),
+        r"(?:" + SHOWN_VALUE + "|" + GETTEXT_CALL + r"|\}\})" + AROUND_TAGS
+        + r"(?:[ \t]*[,;:·–—]?" + AROUND_TAGS + r"\s*" + GETTEXT_START + r"[a-z]"
+        + r"|[ \t]*[,;·–—]" + AROUND_TAGS + r"\s*" + GETTEXT_START + r"%\(num\))"),
+    "a marker in brackets beside the sentence it qualifies": re.compile(
+        r"[(\[]\s*\{\{-?\s*(?:_|gettext|pgettext|ngettext|npgettext)\("),
 }
 # {% if %} and {% endif %} leave the words around them in one sentence; the branches
 # of {% elif %} and {% else %} are alternatives, never read one after the other.
@@ -179,14 +228,66 @@ def _glued(source: str) -> list[str]:
             for what, pattern in GLUED.items() for match in pattern.finditer(source)]
 
 
+def _found(paths, check) -> list[str]:
+    """What `check` (a file's text → what it finds there) finds in each file, by file."""
+    return [f"{path.relative_to(ROOT)}: {found}"
+            for path in paths for found in check(path.read_text(encoding="utf-8"))]
+
+
 def test_no_sentence_is_glued_from_a_msgid_and_a_value():
-    glued = [f"{path.relative_to(ROOT)}: {found}"
-             for path in sorted((ROOT / "templates").rglob("*.html"))
-             for found in _glued(path.read_text(encoding="utf-8"))]
+    glued = _found(_templates(), _glued)
     assert not glued, "Make each one msgid with named placeholders:\n" + "\n".join(glued)
 
 
-@pytest.mark.parametrize("source", [
+# The same in Python: a translated string joined to words or to another translation
+# (`_("Source:") + " " + name`, f"{_('Edited')} ({when})"). A wrapper of punctuation
+# around a whole sentence ("*" + _("...") + "*", Markdown emphasis) is no join.
+GETTEXT_FUNCTIONS = {"_", "_l", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext",
+                     "lazy_ngettext", "lazy_pgettext"}
+
+
+def _gettext_msgid(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if name in GETTEXT_FUNCTIONS:
+            first = node.args[1 if name.startswith(("pgettext", "npgettext", "lazy_pgettext"))
+                              else 0] if node.args else None
+            return first.value if isinstance(first, ast.Constant) else ""
+    return None
+
+
+def _added(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _added(node.left) + _added(node.right)
+    return [node]
+
+
+def _python_joins(source: str) -> list[str]:
+    joins = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            pieces = _added(node)
+        elif isinstance(node, ast.JoinedStr):
+            pieces = [p.value if isinstance(p, ast.FormattedValue) else p for p in node.values]
+        else:
+            continue
+        msgids = [m for m in map(_gettext_msgid, pieces) if m is not None]
+        if not msgids:
+            continue
+        words = any(isinstance(p, ast.Constant) and re.search(r"\w", str(p.value)) for p in pieces)
+        values = any(not isinstance(p, ast.Constant) and _gettext_msgid(p) is None for p in pieces)
+        unfinished = any(not m.rstrip().endswith((".", "!", "?")) for m in msgids)
+        if len(msgids) > 1 or words or (values and unfinished):
+            joins.append(node.lineno)
+    return [f"line {line}" for line in sorted(set(joins))]
+
+
+def test_no_python_string_joins_a_translation_to_other_words():
+    joined = _found(sorted((ROOT / "consult").rglob("*.py")), _python_joins)
+    assert not joined, "Make each one msgid with named placeholders:\n" + "\n".join(joined)
+
+
+@pytest.mark.parametrize(("check", "source"), [(_glued, source) for source in [
     '{{ n }} {{ _("comments") }}',
     '{{ _("By") }} {{ name }}',
     '{{ _("Published") }} <time datetime="{{ iso }}">{{ date|date }}</time>',
@@ -195,19 +296,58 @@ def test_no_sentence_is_glued_from_a_msgid_and_a_value():
     '{{ _("Source:") }} {{ note or _("the Comune di Lecce.") }}',
     '{{ name }}{% if x %} {{ _("by") }}{% endif %}',
     '{{ _("Approve") }}<span class="visually-hidden"> {{ name }}</span>',
-])
-def test_the_glue_check_finds_a_sentence_in_pieces(source):
-    assert _glued(source)
+    '{{ name }}{% if e %} ({{ _("editor") }}){% endif %}',
+    '<time>{{ when }}</time>{% if e %} <span>({{ _("edited") }})</span>{% endif %}',
+    '<a href="{{ url }}">{{ _("Amendment #%(id)s by %(a)s", id=1, a=a) }}</a>, <time>{{ d|date }}</time>',
+    '<rights>{{ _("CC BY 4.0") }} {{ license_url }}</rights>',
+    '<a href="{{ url }}">{{ title }}</a> – {{ ngettext("%(num)s comment", "%(num)s comments", n) }}',
+    '{{ ngettext("%(num)s report", "%(num)s reports", n) }} · {{ _("last on %(when)s", when=w) }}',
+    '{{ demo_badge(x) }} – {{ _("published on %(date)s", date=d) }}',
+    '{{ message }} <a href="{{ url }}">{{ _("amendment #%(id)s", id=1) }}</a>',
+    '{{ ngettext("%(num)s vote", "%(num)s votes", n) }} · {{ _("published on %(date)s", date=d) }}',
+    '{{ _("Process: %(t)s", t=t) }}{% if u %} · <strong>{{ _("not published") }}</strong>{% endif %}',
+    '<a href="{{ url }}">{{ name }}</a>:\n    {% if p %}{{ _("request pending") }}{% endif %}',
+]] + [(_python_joins, source) for source in [
+    'x = _("Source:") + " " + name',
+    'x = _("Amendment #%(id)s", id=1) + ", " + date',
+    'x = f"{_(\'Edited\')} ({when})"',
+    'x = name + " (" + _("editor") + ")"',
+    'x = _("Votes") + _("comments")',
+]])
+def test_the_checks_find_a_sentence_in_pieces(check, source):
+    assert check(source)
 
 
-@pytest.mark.parametrize("source", [
+@pytest.mark.parametrize(("check", "source"), [(_glued, source) for source in [
     '{{ _("Collaborative drafts") }} · {{ process.title }}',  # a page title's parts
     '{{ _("Manage “%(title)s”", title=t) }} {{ demo_badge(document) }}',  # a badge
     '{% if a %}{{ _("request pending") }}{% elif b %}{{ _("request refused") }}{% endif %}',
     '{{ number }}{% if c %} <span class="badge">{{ _("current") }}</span>{% endif %}',
-    '{{ name }}{% if e %} ({{ _("editor") }}){% endif %}',
+    '{{ _("%(name)s (editor)", name=name) }}',
+    '{{ document.title }} · {{ _("Printable version") }}',  # a page title's parts
     '{{ _("Everything is public.") }} <a href="{{ url }}">{{ licence }}</a>',
     '<p>{{ _("Paragraph %(n)s:", n=1) }}</p>',
-])
-def test_the_glue_check_leaves_whole_sentences_alone(source):
-    assert not _glued(source)
+    '{{ _("Voting is open.") }} {{ ngettext("%(num)s vote so far.", "%(num)s votes so far.", n) }}',
+    '{{ _("%(votes)s · %(comments)s", votes=ngettext("%(num)s vote", "%(num)s votes", n), comments=c) }}',
+]] + [(_python_joins, source) for source in [
+    'x = "*" + _("Revision %(n)s of %(date)s", n=1, date=d) + "*"',
+    'x = body + "\\n\\n*" + _("Written together by %(names)s.", names=n) + "*"',
+    'x = _("%(name)s (editor)", name=name)',
+    'x = f"{title}: {heading}"',
+]])
+def test_the_checks_leave_whole_sentences_alone(check, source):
+    assert not check(source)
+
+
+# A control named by an aria-label (a link showing "History", read as "History of
+# “Mobility”") keeps its name in a second msgid beside its visible word. The site names a
+# control by its words with a visually hidden rest inside one msgid: one way, that one.
+CONTROL_WITH_ARIA_LABEL = re.compile(r"<(?:a|button|summary|input|select|textarea)\b[^>]*\baria-label=")
+
+
+def test_controls_are_named_by_their_words_with_a_visually_hidden_rest():
+    named = _found(_templates(), lambda source: [
+        f"line {source.count(chr(10), 0, match.start()) + 1}"
+        for match in CONTROL_WITH_ARIA_LABEL.finditer(source)])
+    assert not named, ("Put the name in the control, its rest in a visually hidden span "
+                       "inside the msgid:\n" + "\n".join(named))
