@@ -176,7 +176,7 @@ def document_json(document: Document) -> dict:
 
 def revision_json(revision: SectionRevision) -> dict:
     return {"id": revision.id, "number": revision.number, "author": person(revision.author),
-            "message": revision.message, "created_at": iso(revision.created_at),
+            "message": services.revision_message(revision), "created_at": iso(revision.created_at),
             "merged": revision.merged, "amendment_id": revision.amendment_id}
 
 

@@ -9,9 +9,10 @@ from consult.votes.targets import register_votable
 
 bp = Blueprint("documents", __name__)
 
-from consult.documents import views  # noqa: E402  (routes attach to bp)
+from consult.documents import services, views  # noqa: E402  (routes attach to bp)
 
 bp.add_app_template_global(views.process_documents, "process_documents")
+bp.add_app_template_global(services.revision_message, "revision_message")
 
 register_target(
     "section", model=Section,

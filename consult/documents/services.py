@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import url_for
-from flask_babel import gettext as _
+from flask import current_app, url_for
+from flask_babel import force_locale, gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -335,6 +335,18 @@ def _name(user) -> str:
     return user.display_name
 
 
+def revision_message(revision: SectionRevision) -> str:
+    """What a revision says of itself, in the reader's language: its editor's message, or
+    for an accepted amendment the sentence naming the amendment and its author."""
+    if revision.amendment_id is None:
+        return revision.message
+    return _accepted_amendment_message(revision.amendment_id, revision.author)
+
+
+def _accepted_amendment_message(amendment_id: int, author) -> str:
+    return _("Amendment #%(id)s by %(author)s, accepted", id=amendment_id, author=_name(author))
+
+
 def _authors_between(section: Section, after: int, up_to: int) -> list[str]:
     """Who saved the revisions after `after` up to `up_to` (one query)."""
     revisions = db.session.scalars(
@@ -580,10 +592,12 @@ def accept_amendment(actor, amendment: Amendment, *, text: str | None = None,
     _raise_if({"reason": _reason_problems(reason, required=False)})
     if text is None:
         text, base_revision_number = amendment.text, amendment.base_revision.number
-    author_name = _name(amendment.author)
-    result = save_section_text(
-        actor, amendment.section, text, base_revision_number, amendment=amendment,
-        message=_("Amendment #%(id)s by %(author)s, accepted", id=amendment.id, author=author_name))
+    # Stored in the site's language, whoever accepts; pages and the API show
+    # revision_message(), in the reader's.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = _accepted_amendment_message(amendment.id, amendment.author)
+    result = save_section_text(actor, amendment.section, text, base_revision_number,
+                               amendment=amendment, message=message)
     _decide(actor, amendment, "accepted", reason)
     return result
 

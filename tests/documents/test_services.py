@@ -257,7 +257,7 @@ def test_accepting_credits_the_author_merges_notifies_and_audits(document, staff
     db.session.commit()
     assert result.merged is True and result.revision.number == 3
     assert result.revision.author_id == participant.id and result.revision.amendment_id == amendment.id
-    assert f"#{amendment.id}" in result.revision.message
+    assert services.revision_message(result.revision) == f"Amendment #{amendment.id} by {participant.display_name}, accepted"
     assert "eight minutes" in section.text and "Protected cycle lanes" in section.text
     assert amendment.status == "accepted" and amendment.voting_open is False
     assert amendment.decided_by_id == staff.id and amendment.decided_at is not None

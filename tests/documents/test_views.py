@@ -378,6 +378,28 @@ def test_participant_votes_and_comments_on_an_amendment(login_as, document, part
     assert "Agreed." in html
 
 
+def test_an_accepted_amendments_revision_message_reads_in_the_readers_language(
+        client, document, staff):
+    section = first_section(document)
+    amendment = make_amendment(section, make_user(display_name="<b>Anna</b>"))
+    services.accept_amendment(staff, amendment)  # staff working in English
+    db.session.commit()
+    revision = section.current_revision
+    # Stored in the site's language, whichever language the staff member uses.
+    assert revision.message == f"Emendamento n. {amendment.id} di <b>Anna</b>, accettato"
+    for language, sentence in [("it", f"Emendamento n. {amendment.id} di &lt;b&gt;Anna&lt;/b&gt;, accettato"),
+                               ("en", f"Amendment #{amendment.id} by &lt;b&gt;Anna&lt;/b&gt;, accepted")]:
+        client.set_cookie("lang", language)
+        for path in (f"/sections/{section.id}", f"/sections/{section.id}/history",
+                     f"/sections/{section.id}/revisions/{revision.number}",
+                     f"/sections/{section.id}/compare?from=1&to={revision.number}"):
+            html = page(client.get(path))
+            assert sentence in html, (language, path)
+            assert "<b>Anna" not in html
+        api = client.get(f"/api/v1/sections/{section.id}/revisions/{revision.number}").get_json()
+        assert api["message"] == sentence.replace("&lt;", "<").replace("&gt;", ">"), language
+
+
 def test_staff_accept_an_amendment_from_its_page(login_as, document, staff, participant):
     section = first_section(document)
     amendment = make_amendment(section, participant)
