@@ -202,7 +202,10 @@ def _notify_followers_statement(dialect_name: str):
     )
     columns = ["user_id", "actor_id", "kind", "params", "url", "target_type", "target_id",
                "created_at"]
-    return insert(Notification.__table__).from_select(columns, rows)
+    # The rowcount says whether anybody was notified; SQLAlchemy keeps it for an INSERT
+    # only when asked (psycopg answers -1 once the cursor is closed, which reads as "some").
+    return (insert(Notification.__table__).from_select(columns, rows)
+            .execution_options(preserve_rowcount=True))
 
 
 def notify_followers(target, kind: str, *, actor=None, url: str | None = None,

@@ -299,6 +299,18 @@ def test_fan_out_is_one_statement_however_many_followers(proposal, count_queries
     assert db.session.scalar(select(func.count(Notification.id))) == 60
 
 
+def test_fan_out_says_how_many_it_notified_and_nobody_is_none(proposal, outbox):
+    actor = make_user()
+    assert services.notify_followers(proposal, "follow.status", actor=actor) == 0
+    db.session.commit()  # nobody notified: no mail pass either
+    follower = make_user()
+    follower_id = follower.id
+    services.follow(follower, proposal)
+    assert services.notify_followers(proposal, "follow.status", actor=actor) == 1
+    db.session.commit()
+    assert db.session.scalars(select(Notification.user_id)).all() == [follower_id]
+
+
 def test_notifications_page_words_follow_notifications(login_as, participant, proposal):
     _follow(participant, proposal)
     author = make_user(display_name="Giulia")
