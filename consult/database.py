@@ -62,11 +62,14 @@ def is_valid_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
-def get_or_404(model: type[T], object_id: int, only: tuple[str, ...] = ()) -> T:
+def get_or_404(model: type[T], object_id: int, only: tuple[str, ...] = (),
+               options: tuple = ()) -> T:
     """Load an object by primary key or answer 404 (also for absurd ids).
 
     `only` names the columns a frequent request reads (the others load when first read):
     then the object is loaded by a statement built once, not looked up in the session.
+    `options` are loader options (e.g. `joinedload(...)`) applied when the object is not
+    in the session yet.
     """
     try:
         object_id = int(object_id)
@@ -77,7 +80,7 @@ def get_or_404(model: type[T], object_id: int, only: tuple[str, ...] = ()) -> T:
     if only:
         obj = db.session.scalar(_by_id_loading_only(model, only), {"object_id": object_id})
     else:
-        obj = db.session.get(model, object_id)
+        obj = db.session.get(model, object_id, options=options)
     if obj is None:
         abort(404)
     return obj

@@ -7,7 +7,7 @@ from consult.proposals import views  # noqa: E402  (routes attach to bp)
 from consult.comments.targets import register_target  # noqa: E402
 from consult.proposals.forms import STATUS_LABELS, THEME_LABELS  # noqa: E402
 from consult.proposals.models import Proposal  # noqa: E402
-from consult.proposals.services import comments_allowed  # noqa: E402
+from consult.proposals.services import comments_allowed, comments_allowed_load  # noqa: E402
 from consult.votes.targets import register_votable  # noqa: E402
 
 bp.add_app_template_global(STATUS_LABELS, "proposal_status_labels")
@@ -18,6 +18,7 @@ register_target(
     model=Proposal,
     url=lambda proposal: url_for("proposals.detail", proposal_id=proposal.id),
     can_comment=comments_allowed,
+    load=comments_allowed_load,
     render=views.render_detail,
     title=lambda proposal: proposal.title,
 )

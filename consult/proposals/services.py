@@ -5,6 +5,7 @@ Votes and comments on proposals go through consult.votes and consult.comments.
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -295,3 +296,12 @@ def section_choices(process_ids) -> list[tuple[int, str]]:
 def comments_allowed(user, proposal: Proposal) -> bool:
     """The proposal's own rule for its thread: open unless withdrawn or its process closed."""
     return proposal.status != "withdrawn" and proposal.process.phase != "closed"
+
+
+@cache
+def comments_allowed_load() -> tuple:
+    """What comments_allowed reads beyond the proposal, as loader options: the comment
+    target's loader (consult.comments.targets) loads it with the proposal, in one query.
+    The whole process, not only its phase: a refused comment shows the proposal's page
+    again, which names the process (a partly loaded one would cost a query a column)."""
+    return (joinedload(Proposal.process),)
