@@ -92,6 +92,14 @@ def _by_id_loading_only(model, columns: tuple[str, ...]):
             .where(model.id == bindparam("object_id")))
 
 
+def only_a_savepoint_ended(session) -> bool:
+    """In an `after_commit` or `after_rollback` listener: whether what ended is only a
+    SAVEPOINT (`begin_nested()`). SQLAlchemy calls those listeners for a SAVEPOINT too,
+    while the transaction around it goes on: nothing it wrote is visible to other
+    connections yet, and on SQLite it still holds the database's write lock."""
+    return session.in_nested_transaction()
+
+
 def dialect() -> str:
     """The name of the session's database ("postgresql", "sqlite")."""
     return db.session.get_bind().dialect.name

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from consult.accounts.models import CATEGORIES, Organization, User
 from consult.cache import cached, invalidate
 from consult.comments.models import Comment
+from consult.database import only_a_savepoint_ended
 from consult.extensions import db
 from consult.plans.models import FUNDING_SOURCES, PLAN_STATUSES, ActionPlan, plan_partners
 from consult.proposals.models import Proposal
@@ -84,13 +85,17 @@ def _note_plan_changes(session: Session, flush_context, instances) -> None:
 @event.listens_for(Session, "after_commit")
 def _forget_after_plan_changes(session: Session) -> None:
     # After the commit, not before: a reader in between would cache the old figures again.
+    # Nor when a SAVEPOINT is released (a new organisation): the transaction goes on.
+    if only_a_savepoint_ended(session):
+        return
     if session.info.pop("city_stats_stale", False) and has_app_context():
         forget_city_stats()
 
 
 @event.listens_for(Session, "after_rollback")
 def _rolled_back(session: Session) -> None:
-    session.info.pop("city_stats_stale", None)
+    if not only_a_savepoint_ended(session):
+        session.info.pop("city_stats_stale", None)
 
 
 def count_city_stats() -> dict[str, Any]:

@@ -30,7 +30,7 @@ from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from consult.accounts.models import User
-from consult.database import utcnow
+from consult.database import only_a_savepoint_ended, utcnow
 from consult.errors import InvalidInput, NotFound
 from consult.extensions import db
 from consult.mail import send_mail
@@ -113,13 +113,18 @@ def _notice_new(session, flush_context, instances) -> None:
         announce_new_notifications(session)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session, previous_transaction) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_rollback")
+def _forget(session) -> None:
+    if not only_a_savepoint_ended(session):  # the transaction's earlier notifications stay
+        session.info.pop(_PENDING, None)
 
 
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session) -> None:
+    # Not when a SAVEPOINT is released: the transaction goes on, its notifications are not
+    # committed yet, and on SQLite it holds the write lock the mail pass's UPDATE waits for.
+    if only_a_savepoint_ended(session):
+        return
     if not session.info.pop(_PENDING, False) or not has_app_context():
         return
     app = current_app._get_current_object()

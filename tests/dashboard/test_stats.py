@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from consult.dashboard import services
 from consult.database import utcnow
 from consult.extensions import db
@@ -117,3 +119,33 @@ def test_breakdowns_run_one_query_each(app, count_queries):
     with count_queries() as counter:
         services.city_stats()
     assert counter.count == 2
+
+
+
+@pytest.fixture
+def kept_figures(app, monkeypatch):
+    """The figures kept as in production (CONSULT_STATS_CACHE_SECONDS)."""
+    from consult import cache
+
+    monkeypatch.setitem(app.config, "CONSULT_STATS_CACHE_SECONDS", 30)
+    cache._local.clear()
+    yield
+    cache._local.clear()
+
+
+def test_a_plan_change_forgets_the_figures_at_the_commit_not_at_a_savepoint(app, kept_figures):
+    """A new organisation is added in a SAVEPOINT, which SQLAlchemy reports as a commit:
+    the figures must be forgotten when the whole transaction commits, or a reader in
+    between keeps the old ones."""
+    from consult.accounts.services import create_organization
+
+    plan = make_plan(make_process())
+    assert services.city_stats()["projects"] == 1
+    plan.status = "cancelled"
+    db.session.flush()
+    create_organization(None, name="Nuova impresa", kind="firm", is_partner=False)
+    with app.app_context():  # another request, before the commit: it sees the old figures
+        assert services.city_stats()["projects"] == 1
+        db.session.remove()
+    db.session.commit()
+    assert services.city_stats()["projects"] == 0

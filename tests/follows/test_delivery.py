@@ -1,8 +1,11 @@
 """E-mail of notifications: immediately, daily digests, never; unsubscribe links."""
+import logging
 import re
 
 import pytest
 from datetime import timedelta
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 
 from consult.database import utcnow
 from consult.extensions import db
@@ -276,3 +279,39 @@ def test_profile_and_notifications_pages_link_to_the_settings(login_as, particip
     for path in ("/account/profile", "/notifications"):
         page = client.get(path).get_data(as_text=True)
         assert 'href="/notifications/settings"' in page and 'href="/following"' in page
+
+
+# --- savepoints (begin_nested) inside the transaction ------------------------------------
+
+def _errors(caplog) -> list[str]:
+    return [record.getMessage() + str(record.exc_info and record.exc_info[1])
+            for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_a_released_savepoint_sends_no_mail_and_the_commit_does(participant, staff, outbox,
+                                                                caplog):
+    """SQLAlchemy reports a released SAVEPOINT as a commit, while the transaction goes on
+    (on SQLite holding the write lock): the mail pass waits for the real commit."""
+    delivery.set_email_mode(participant, "immediate")
+    db.session.commit()
+    notify(participant, "moderation.restored", actor=staff, url="/x")
+    with db.session.begin_nested():  # as a report or a new account does
+        db.session.add(NotificationSettings(user_id=staff.id, email_mode="never",
+                                            mode_since=utcnow()))
+    assert outbox == []
+    db.session.commit()
+    assert len(outbox) == 1 and outbox[0].to == participant.email
+    assert _errors(caplog) == []
+
+
+def test_a_rolled_back_savepoint_keeps_the_transactions_mail(participant, staff, outbox, caplog):
+    delivery.set_email_mode(participant, "immediate")
+    db.session.commit()
+    notify(participant, "moderation.restored", actor=staff, url="/x")
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():  # a double click losing to the unique constraint
+            db.session.execute(insert(NotificationSettings).values(
+                user_id=participant.id, email_mode="never", mode_since=utcnow()))
+    db.session.commit()
+    assert len(outbox) == 1 and outbox[0].to == participant.email
+    assert _errors(caplog) == []
