@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, render_template, stream_with_context, url_for
-from flask_babel import gettext as _
+from flask import Response, abort, current_app, render_template, stream_with_context, url_for
+from flask_babel import force_locale, gettext as _
 
 from consult.database import utcnow
 from consult.exports import csv_response
@@ -37,13 +37,16 @@ def download(name: str, fmt: str):
 
 @bp.route("/open-data/catalog.jsonld")
 def catalog_jsonld():
-    entry = catalog.catalog(
-        _external,
-        title=_("Lecce Partecipa: open data of the participatory processes"),
-        description=_("Processes, proposals with their votes, action plans with their budgets "
-                      "and the public comments of Lecce Partecipa, the participatory platform "
-                      "of the Comune di Lecce."),
-    )
+    # In Italian, as its language tags say, whatever language the browser chose: the
+    # national portal's harvester reads DCAT-AP_IT catalogues in the site's language.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        entry = catalog.catalog(
+            _external,
+            title=_("Lecce Partecipa: open data of the participatory processes"),
+            description=_("Processes, proposals with their votes, action plans with their "
+                          "budgets and the public comments of Lecce Partecipa, the "
+                          "participatory platform of the Comune di Lecce."),
+        )
     return Response(json.dumps(entry, ensure_ascii=False, indent=1),
                     mimetype="application/ld+json")
 

@@ -208,6 +208,17 @@ def test_catalogue_is_dcat_ap_it_json_ld(client, process):
     assert "dct:modified" not in datasets["c_e506:lecce-partecipa-comments"]  # no comment yet
 
 
+def test_catalogue_speaks_italian_as_its_language_tags_say_whatever_the_browser_chose(
+        client, process):
+    client.set_cookie("lang", "en")
+    entry = client.get("/open-data/catalog.jsonld").get_json(force=True)
+    assert entry["dct:title"] == {"@value": "Lecce Partecipa: dati aperti dei percorsi partecipativi",
+                                  "@language": "it"}
+    proposals = next(d for d in entry["dcat:dataset"]
+                     if d["dct:identifier"] == "c_e506:lecce-partecipa-proposals")
+    assert proposals["dct:title"]["@value"] == "Proposte e voti"
+
+
 # --- the feeds ---------------------------------------------------------------------------
 
 def test_proposals_feed_is_valid_atom(client, process):
