@@ -4,9 +4,10 @@ How mail leaves without slowing down or breaking the request that caused it:
 - the notifications table is the queue: a notification waits with `emailed_at` NULL;
 - when a transaction that created notifications has COMMITTED, it wakes the process's
   mail thread, which sends the waiting mail of the participants who chose "immediately"
-  (at most one pass a second: commits made meanwhile are served by the next; in tests and
-  with CONSULT_MAIL_IN_BACKGROUND=false it runs right after the commit instead; any
-  error is logged, never raised into the request);
+  (at most one pass a second: commits made meanwhile are served by the next; in tests,
+  or with the config key CONSULT_MAIL_IN_BACKGROUND set to False, which no environment
+  variable sets, it runs right after the commit instead; any error is logged, never
+  raised into the request);
 - `flask --app consult notifications send-pending` sends the same (cron, every few
   minutes: it picks up what a worker that died mid-way left), and
   `flask --app consult notifications send-digests` sends the daily digests (cron, daily).
