@@ -21,6 +21,7 @@ register_target(
     render=views.render_section_refused,
     title=lambda section: section.heading,
     can_view=lambda user, section: permissions.can_view_document(user, section.document),
+    load=services.section_target_load,
 )
 register_target(
     "amendment", model=Amendment,
@@ -29,5 +30,6 @@ register_target(
     render=views.render_amendment_refused,
     title=lambda amendment: amendment.title,
     can_view=lambda user, amendment: permissions.can_view_document(user, amendment.section.document),
+    load=services.amendment_target_load,
 )
 register_votable("amendment", model=Amendment)

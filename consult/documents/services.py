@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask import current_app, url_for
@@ -371,6 +372,24 @@ def restore_revision(user, section: Section, number: Any) -> SaveResult:
 
 
 # --- reading ------------------------------------------------------------------------
+
+# --- comment targets --------------------------------------------------------------------
+# What the comment rules of sections and amendments (consult.documents registers them)
+# read beyond the object: its document, which must be published (or readable by the
+# viewer). As loader options, the comment target's loader (consult.comments.targets) loads
+# it with the object, in one query. Whole rows, not only `is_published`: a refused comment
+# shows the section's or the amendment's page again, which reads the other columns (a
+# partly loaded row would cost a query a column).
+
+@cache
+def section_target_load() -> tuple:
+    return (joinedload(Section.document),)
+
+
+@cache
+def amendment_target_load() -> tuple:
+    return (joinedload(Amendment.section).joinedload(Section.document),)
+
 
 def visible_documents(viewer, process) -> list[Document]:
     """The documents of a process this viewer may read."""
