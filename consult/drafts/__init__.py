@@ -5,6 +5,7 @@ from flask import Blueprint, url_for
 from consult import permissions
 from consult.comments.targets import register_target
 from consult.drafts.models import Draft
+from consult.drafts.services import comment_target_load
 
 bp = Blueprint("drafts", __name__)
 
@@ -17,4 +18,5 @@ register_target(
     render=views.render_draft_refused,
     title=lambda draft: draft.title,
     can_view=permissions.can_view_draft,
+    load=comment_target_load,
 )

@@ -3,6 +3,7 @@ document's co-editing rule (consult.documents.merge), submit, adopt or decline."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask import url_for
@@ -120,6 +121,15 @@ def load_draft(draft_id: int) -> Draft | None:
             joinedload(Draft.author), joinedload(Draft.process),
             joinedload(Draft.current_revision).joinedload(DraftRevision.author),
             selectinload(Draft.coauthors).joinedload(DraftCoauthor.user)))
+
+
+@cache
+def comment_target_load() -> tuple:
+    """What a draft's comment rules (consult.drafts registers them) read beyond the draft, as
+    loader options: its co-authors, whom can_view_draft looks among when the draft is private.
+    The comment target's loader (consult.comments.targets) loads them with the draft, in one
+    query; a public draft's rules read none of them."""
+    return (joinedload(Draft.coauthors),)
 
 
 # --- co-authors ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ checked on what the target's loader read with it, not by loading each related ro
 own."""
 import pytest
 
+from consult.drafts import services as drafts
 from consult.extensions import db
 from tests.api.conftest import ApiClient, token_for
 from tests.documents.factories import first_section, make_amendment, make_document
@@ -19,6 +20,9 @@ WEB_COMMENT_QUERIES = 9
 API_QUERIES = {"section": 5, "amendment": 6}
 WEB_QUERIES = {"section": 8, "amendment": 9}
 API_PATHS = {"section": "/sections", "amendment": "/amendments"}
+# A private draft is read by its authors: a co-author's comment is checked on the
+# co-authors loaded with the draft.
+WEB_PRIVATE_DRAFT_QUERIES = 9
 
 
 def _counted(count_queries, post):
@@ -32,6 +36,19 @@ def _counted(count_queries, post):
     return counter.statements
 
 
+def _api_statements(app, user, path, count_queries):
+    api = ApiClient(app.test_client(), token_for(user))
+    return _counted(count_queries, lambda: api.post(
+        path, json={"body": "Buses every ten minutes"}))
+
+
+def _web_statements(login_as, user, target_type, target_id, count_queries):
+    client = login_as(user)
+    url = f"/comments/{target_type}/{target_id}"
+    return _counted(count_queries, lambda: client.post(
+        url, data={"body": "Buses every ten minutes", "stance": "neutral"}))
+
+
 @pytest.fixture
 def document_targets(app, process):
     """The id of a section and of an amendment (by another participant) on it."""
@@ -40,39 +57,49 @@ def document_targets(app, process):
     return {"section": section.id, "amendment": amendment.id}
 
 
+@pytest.fixture
+def private_draft_id(app, process, participant):
+    """A private draft that `participant` co-authors."""
+    author = make_user(display_name="Drafting participant")
+    draft = drafts.start_draft(author, process, title="Navetta per il centro",
+                               body="A shuttle from the car parks.")
+    request = drafts.request_coauthorship(participant, draft, "I can help.")
+    drafts.decide_coauthorship(author, request, accept=True)
+    drafts.set_private(author, draft, True)
+    db.session.commit()
+    return draft.id
+
+
 def test_api_comment_on_a_proposal_runs_a_fixed_number_of_queries(
         app, participant, proposal, count_queries):
-    api = ApiClient(app.test_client(), token_for(participant))
-    url = f"/proposals/{proposal.id}/comments"
-    statements = _counted(count_queries, lambda: api.post(
-        url, json={"body": "Buses every ten minutes"}))
+    statements = _api_statements(app, participant, f"/proposals/{proposal.id}/comments",
+                                 count_queries)
     assert len(statements) == API_COMMENT_QUERIES, "\n".join(statements)
 
 
 def test_web_comment_on_a_proposal_runs_a_fixed_number_of_queries(
         login_as, participant, proposal, count_queries):
-    client = login_as(participant)
-    url = f"/comments/proposal/{proposal.id}"
-    statements = _counted(count_queries, lambda: client.post(
-        url, data={"body": "Buses every ten minutes", "stance": "neutral"}))
+    statements = _web_statements(login_as, participant, "proposal", proposal.id, count_queries)
     assert len(statements) == WEB_COMMENT_QUERIES, "\n".join(statements)
 
 
 @pytest.mark.parametrize("target_type", ["section", "amendment"])
 def test_api_comment_on_the_document_runs_a_fixed_number_of_queries(
         app, participant, document_targets, count_queries, target_type):
-    api = ApiClient(app.test_client(), token_for(participant))
-    url = f"{API_PATHS[target_type]}/{document_targets[target_type]}/comments"
-    statements = _counted(count_queries, lambda: api.post(
-        url, json={"body": "Buses every ten minutes"}))
+    path = f"{API_PATHS[target_type]}/{document_targets[target_type]}/comments"
+    statements = _api_statements(app, participant, path, count_queries)
     assert len(statements) == API_QUERIES[target_type], "\n".join(statements)
 
 
 @pytest.mark.parametrize("target_type", ["section", "amendment"])
 def test_web_comment_on_the_document_runs_a_fixed_number_of_queries(
         login_as, participant, document_targets, count_queries, target_type):
-    client = login_as(participant)
-    url = f"/comments/{target_type}/{document_targets[target_type]}"
-    statements = _counted(count_queries, lambda: client.post(
-        url, data={"body": "Buses every ten minutes", "stance": "neutral"}))
+    statements = _web_statements(login_as, participant, target_type,
+                                 document_targets[target_type], count_queries)
     assert len(statements) == WEB_QUERIES[target_type], "\n".join(statements)
+
+
+def test_web_comment_on_a_private_draft_by_a_coauthor_runs_a_fixed_number_of_queries(
+        login_as, participant, private_draft_id, count_queries):
+    statements = _web_statements(login_as, participant, "draft", private_draft_id, count_queries)
+    assert len(statements) == WEB_PRIVATE_DRAFT_QUERIES, "\n".join(statements)
