@@ -30,6 +30,10 @@ def create(target_type: str, target_id: int):
         comment = services.post_comment(
             current_user, target, body=form.body.data or "", stance=form.stance.data or "neutral",
             parent_id=form.parent_id.data, paragraph=form.paragraph.data)
+        # Where the comment shows, found before the commit expires the comment and the
+        # target (reading them again would cost a query each); a failed commit raises
+        # before the redirect.
+        comment_url = services.comment_url(comment)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -39,7 +43,7 @@ def create(target_type: str, target_id: int):
             message=error.message, fields=error.fields)
         return _show_refused(target, draft, error.status)
     flash(_("Your comment has been published."), "success")
-    return redirect(services.comment_url(comment))
+    return redirect(comment_url)
 
 
 def _show_refused(target, draft: services.CommentDraft, status: int):

@@ -5,6 +5,7 @@ checked on what the target's loader read with it, not by loading each related ro
 own."""
 import pytest
 
+from consult.comments import services as comments
 from consult.drafts import services as drafts
 from consult.extensions import db
 from tests.api.conftest import ApiClient, token_for
@@ -12,17 +13,20 @@ from tests.documents.factories import first_section, make_amendment, make_docume
 from tests.factories import make_user
 
 # The statements of one comment, counted on a session that starts empty, as a real
-# request's does.
+# request's does. The web form finds where the comment shows before the commit, so it
+# reads neither the comment nor the target again after it; a reply reads its parent, and
+# its thread's root to find the page it shows on.
 API_COMMENT_QUERIES = 6
-WEB_COMMENT_QUERIES = 9
+WEB_COMMENT_QUERIES = 7
+WEB_REPLY_QUERIES = 9
 # A section is loaded with its document; an amendment with its section and document. An
 # amendment's author follows it, so a comment notifies them and marks the mail sent.
 API_QUERIES = {"section": 5, "amendment": 6}
-WEB_QUERIES = {"section": 8, "amendment": 9}
+WEB_QUERIES = {"section": 6, "amendment": 7}
 API_PATHS = {"section": "/sections", "amendment": "/amendments"}
 # A private draft is read by its authors: a co-author's comment is checked on the
 # co-authors loaded with the draft.
-WEB_PRIVATE_DRAFT_QUERIES = 9
+WEB_PRIVATE_DRAFT_QUERIES = 7
 
 
 def _counted(count_queries, post):
@@ -42,11 +46,11 @@ def _api_statements(app, user, path, count_queries):
         path, json={"body": "Buses every ten minutes"}))
 
 
-def _web_statements(login_as, user, target_type, target_id, count_queries):
+def _web_statements(login_as, user, target_type, target_id, count_queries, **fields):
     client = login_as(user)
     url = f"/comments/{target_type}/{target_id}"
     return _counted(count_queries, lambda: client.post(
-        url, data={"body": "Buses every ten minutes", "stance": "neutral"}))
+        url, data={"body": "Buses every ten minutes", "stance": "neutral", **fields}))
 
 
 @pytest.fixture
@@ -81,6 +85,15 @@ def test_web_comment_on_a_proposal_runs_a_fixed_number_of_queries(
         login_as, participant, proposal, count_queries):
     statements = _web_statements(login_as, participant, "proposal", proposal.id, count_queries)
     assert len(statements) == WEB_COMMENT_QUERIES, "\n".join(statements)
+
+
+def test_web_reply_on_a_proposal_runs_a_fixed_number_of_queries(
+        login_as, participant, proposal, count_queries):
+    root = comments.post_comment(participant, proposal, body="Trams instead")
+    db.session.commit()
+    statements = _web_statements(login_as, participant, "proposal", proposal.id, count_queries,
+                                 parent_id=str(root.id))
+    assert len(statements) == WEB_REPLY_QUERIES, "\n".join(statements)
 
 
 @pytest.mark.parametrize("target_type", ["section", "amendment"])

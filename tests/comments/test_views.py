@@ -3,6 +3,7 @@ import re
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from consult.comments import services
 from consult.comments.models import Comment
@@ -251,3 +252,19 @@ def test_an_edited_comments_date_and_its_mark_are_one_sentence_in_each_language(
         page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
         assert re.search(r'<time datetime="[^"]+">[^<]+</time> '
                          rf'<span class="consult-edited">{re.escape(mark)}</span>', page), language
+
+
+def test_a_comment_whose_commit_fails_is_not_redirected_to_nor_announced(
+        login_as, participant, proposal, monkeypatch):
+    client = login_as(participant)
+
+    def failing_commit():
+        raise OperationalError("COMMIT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    response = _post(client, proposal, body="Lost in transit")
+    monkeypatch.undo()
+    assert response.status_code == 500 and response.location is None
+    assert db.session.scalar(select(Comment)) is None
+    with client.session_transaction() as session:
+        assert not session.get("_flashes")
