@@ -35,14 +35,14 @@ def _document(document_id: int) -> Document:
 
 
 def _section(section_id: int) -> Section:
-    section = get_or_404(Section, section_id)
+    section = get_or_404(Section, section_id, options=services.section_target_load())
     if not permissions.can_view_document(current_user, section.document):
         abort(404)
     return section
 
 
 def _amendment(amendment_id: int) -> Amendment:
-    amendment = get_or_404(Amendment, amendment_id)
+    amendment = get_or_404(Amendment, amendment_id, options=services.amendment_target_load())
     if not permissions.can_view_document(current_user, amendment.section.document):
         abort(404)
     return amendment
