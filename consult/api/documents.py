@@ -58,7 +58,9 @@ class RevisionOut(BaseModel):
     id: int
     number: int
     author: Person | None
-    message: str
+    message: str = Field(description="The editor's message; for a revision from an accepted "
+                         "amendment, a sentence naming it, in the language the request chose "
+                         "(the `lang` cookie, else the account's language, else Italian).")
     created_at: datetime
     merged: bool
     amendment_id: int | None

@@ -116,3 +116,9 @@ def test_the_audit_reason_says_what_it_holds(api):
     document = api.get("/openapi.json").get_json()
     reason = document["components"]["schemas"]["LogEntryOut"]["properties"]["reason"]
     assert "auto_hidden" in reason["description"] and "proposal.answered" in reason["description"]
+
+
+def test_a_revision_message_says_which_language_an_amendment_sentence_is_in(api):
+    document = api.get("/openapi.json").get_json()
+    message = document["components"]["schemas"]["RevisionOut"]["properties"]["message"]
+    assert "accepted amendment" in message["description"] and "`lang` cookie" in message["description"]
