@@ -39,6 +39,12 @@ class PermissionDenied(DomainError):
     code = "forbidden"
 
 
+class VerificationRequired(PermissionDenied):
+    """The process admits verified identities (SPID/CIE) only."""
+
+    code = "verification_required"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"

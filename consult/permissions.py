@@ -38,6 +38,12 @@ def is_active_participant(user) -> bool:
     )
 
 
+def meets_verification(user, process) -> bool:
+    """A process may admit only verified identities (SPID/CIE) to its votes,
+    questionnaire responses and meeting registrations."""
+    return not process.voting_requires_verified or bool(getattr(user, "is_verified", False))
+
+
 def can_moderate(user) -> bool:
     return is_moderator(user)
 

@@ -34,6 +34,8 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the account has logged in through SPID or CIE (a verified identity).
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped to end every session of the account (password reset, deletion).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -52,6 +54,10 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     @property
     def is_blocked(self) -> bool:

@@ -26,6 +26,8 @@ class Process(CreatedAtMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Votes, questionnaire responses and meeting registrations need a verified identity.
+    voting_requires_verified: Mapped[bool] = mapped_column(Boolean, default=False)
 
     created_by: Mapped[User | None] = relationship()
     phase_changes: Mapped[list[PhaseChange]] = relationship(
