@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app consult
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets translations chromium db demo clean extract-messages
+.PHONY: run test install assets translations chromium db demo clean extract-messages docs docs-check docs-serve docs-screenshots
 
 run: install assets translations db
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install assets translations chromium
+test: install assets translations chromium docs-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -19,7 +19,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
 assets: node_modules/bootstrap-italia/package.json
@@ -38,6 +38,24 @@ extract-messages: install
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The documentation (docs/, Sphinx + MyST + Furo) into docs/_build/html.
+SPHINX := $(BIN)/sphinx-build
+docs: install
+	$(SPHINX) -q -b html docs docs/_build/html
+	@echo "Open docs/_build/html/index.html, or run 'make docs-serve'."
+
+# What `make test` runs: warnings are errors, and every link inside the docs must resolve.
+docs-check: install
+	$(SPHINX) -q -W --keep-going -b html docs docs/_build/html
+	$(SPHINX) -q -W --keep-going -b linkcheck docs docs/_build/linkcheck
+
+docs-serve: docs
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory docs/_build/html 8000
+
+# The guides' screenshots, taken by the browser tests (docs/_static/screenshots/).
+docs-screenshots: install assets translations chromium
+	CONSULT_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_docs_screenshots.py -q
 
 db: install
 	$(FLASK) db upgrade

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each feature package exposes `bp` (a blueprint) and may expose `register_cli(app)`.
 FEATURES = (
     "consult.site",
+    "consult.health",
     "consult.accounts",
     "consult.admin",
     "consult.notifications",
