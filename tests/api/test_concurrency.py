@@ -104,7 +104,7 @@ def test_concurrent_votes_of_one_account_are_one_vote(server):
     url = f"{server}/proposals/{proposal.id}/vote"
     results = _all_at_once([lambda c=c: _call("PUT", url, token, {"choice": c}) for c in choices])
     assert [status for status, _body in results] == [200] * len(choices)
-    db.session.expire_all()
+    db.session.rollback()  # end the snapshot: read what the others committed
     assert db.session.scalar(select(func.count(Vote.id))) == 1
     assert db.session.get(Proposal, proposal.id).votes_count == 1
 
@@ -115,7 +115,7 @@ def test_concurrent_voters_are_all_counted(server):
     url = f"{server}/proposals/{proposal.id}/vote"
     results = _all_at_once([lambda t=t: _call("PUT", url, t, {"choice": "favor"}) for t in tokens])
     assert {status for status, _body in results} == {200}
-    db.session.expire_all()
+    db.session.rollback()  # end the snapshot: read what the others committed
     assert db.session.scalar(select(func.count(Vote.id))) == 24
     assert db.session.get(Proposal, proposal.id).votes_count == 24
     _status, body = _call("GET", f"{server}/proposals/{proposal.id}", tokens[0])
@@ -141,7 +141,7 @@ def test_concurrent_saves_on_different_paragraphs_are_all_merged(server):
         lambda i=i: _call("PUT", url, tokens[i], {"text": edit(i), "base_revision": 1})
         for i in range(len(PARAGRAPHS))])
     assert [status for status, _body in results] == [200] * len(PARAGRAPHS)
-    db.session.expire_all()
+    db.session.rollback()  # end the snapshot: read what the others committed
     text = db.session.get(Section, section.id).text
     for index in range(len(PARAGRAPHS)):
         assert f"Paragraph {index}: changed by editor {index}." in text
@@ -167,5 +167,5 @@ def test_concurrent_overlapping_saves_conflict_and_lose_nothing(server):
         assert body["conflict"]["yours"] == texts[n]
         assert body["conflict"]["base_revision"] == 1
         assert body["conflict"]["theirs"] == texts[saved[0]]
-    db.session.expire_all()
+    db.session.rollback()  # end the snapshot: read what the others committed
     assert db.session.get(Section, section.id).text == texts[saved[0]]
