@@ -173,12 +173,13 @@ def unavailable_response():
         db.session.rollback()
     except sa_exc.SQLAlchemyError:  # the connection is gone: the pool will replace it
         pass
+    # The account is not loaded again (its language, the header): the answer needs no query.
+    g._login_user = login_manager.anonymous_user()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     message = _http_message(503)
     if _wants_json():
         body, status = json_error(503, "unavailable", message)
         return body, status, headers
-    g._login_user = login_manager.anonymous_user()  # not loaded from the database
     try:
         page = render_template("errors/error.html", status=503, message=message)
     except sa_exc.SQLAlchemyError:

@@ -156,7 +156,8 @@ class QueryCounter:
         return len(self.statements)
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE opens, not queries
+            self.statements.append(statement)
 
 
 @pytest.fixture

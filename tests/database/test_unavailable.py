@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from consult import errors, sqlite_engine
 from consult.extensions import db
 from tests.api.conftest import token_for
-from tests.conftest import build_app
+from tests.conftest import build_app, login
 from tests.factories import make_user
 from tests.proposals.factories import make_proposal
 
@@ -72,6 +72,21 @@ def test_a_form_that_cannot_get_the_lock_answers_the_503_page(locked_app):
     assert response.headers["Retry-After"] == str(errors.RETRY_AFTER_SECONDS)
     page = response.get_data(as_text=True)
     assert "The site is briefly unavailable." in page and "<html" in page
+
+
+def test_a_logged_in_visitor_gets_the_503_page_too(locked_app):
+    # Their account and language cannot be read: the page is answered without them.
+    app, hold_lock = locked_app
+    user = make_user()
+    proposal_id = make_proposal().id
+    client = app.test_client()
+    assert login(client, user).status_code == 302
+    db.session.rollback()  # outside a request the test's own reads hold the write lock
+    other = hold_lock()
+    response = client.post(f"/comments/proposal/{proposal_id}", data={"body": "Hello"})
+    other.rollback()
+    assert response.status_code == 503
+    assert "Il sito è momentaneamente non disponibile." in response.get_data(as_text=True)
 
 
 def test_an_application_fault_is_not_mistaken_for_an_outage(locked_app):
