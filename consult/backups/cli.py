@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -18,11 +19,8 @@ def backup_command(target: Path | None) -> None:
     """Back up the configured database (DATABASE_URL) to a new file, while the site runs."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     target = target or services.default_path(Path(current_app.instance_path) / "backups", url)
-    try:
+    with _exit_on_failure("Backup"):
         services.backup(url, target)
-    except services.BackupError as error:
-        click.echo(f"Backup failed: {error}", err=True)
-        sys.exit(1)
     click.echo(f"Backup written to {target}")
 
 
@@ -42,12 +40,19 @@ def restore_command(source: Path, yes: bool) -> None:
         sys.exit(1)
     db.session.remove()
     db.engine.dispose()  # no pooled connection keeps the old content open
-    try:
+    with _exit_on_failure("Restore"):
         services.restore(url, source)
-    except services.BackupError as error:
-        click.echo(f"Restore failed: {error}", err=True)
-        sys.exit(1)
     click.echo(f"Restored {source}; `flask --app consult bench check` recounts the counters.")
+
+
+@contextmanager
+def _exit_on_failure(what: str):
+    """Say why a backup or restore failed, and exit with status 1."""
+    try:
+        yield
+    except services.BackupError as error:
+        click.echo(f"{what} failed: {error}", err=True)
+        sys.exit(1)
 
 
 def register_cli(app: Flask) -> None:
