@@ -58,9 +58,15 @@ def _truncate_all(app) -> None:
             connection.execute(text(
                 "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
-            connection.execute(text("PRAGMA defer_foreign_keys = ON"))  # the schema has cycles
-            for table in tables:
-                connection.execute(text(f'DELETE FROM "{table}"'))
+            empty_sqlite_tables(connection)
+
+
+def empty_sqlite_tables(connection) -> None:
+    """Delete every row of every table, children first; foreign keys are checked at the
+    commit, when all are empty (the schema has cycles, e.g. sections and revisions)."""
+    connection.execute(text("PRAGMA defer_foreign_keys = ON"))
+    for table in reversed(db.metadata.sorted_tables):
+        connection.execute(text(f'DELETE FROM "{table.name}"'))
 
 
 @pytest.fixture(autouse=True)
