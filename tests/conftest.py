@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 import pytest
 from flask import g
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from consult import create_app
 from consult.extensions import db, limiter
@@ -15,6 +16,24 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@contextmanager
+def scratch_postgres_database(suffix: str):
+    """A new, empty PostgreSQL database named after the test database plus `suffix`
+    (dropped afterwards); yields its URL (a sqlalchemy URL object)."""
+    url = make_url(POSTGRES_URL)
+    name = f"{url.database}_{suffix}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def database_url(kind: str, tmp_path_factory) -> str:

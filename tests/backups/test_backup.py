@@ -6,13 +6,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from consult.bench import generate as gen
 from consult.bench.checks import integrity
 from consult.extensions import db
-from tests.conftest import build_app
+from tests.conftest import build_app, scratch_postgres_database
 from tests.factories import make_user
 
 TINY = gen.Counts(users=60, processes=3, proposals=12, votes=300, comments=200, plans=4,
@@ -37,18 +36,8 @@ def fresh_database(app, tmp_path):
     if app.config["TEST_DATABASE_KIND"] == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
         return
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    name = f"{url.database}_restore"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database("restore") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -13,13 +13,12 @@ import urllib.request
 from urllib.error import HTTPError
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from consult.comments.models import Comment
 from consult.extensions import db
 from tests.api.conftest import token_for
-from tests.conftest import POSTGRES_URL, build_app
+from tests.conftest import POSTGRES_URL, build_app, scratch_postgres_database
 from tests.factories import make_user
 from tests.live_server import call, free_port, gunicorn
 from tests.proposals.factories import make_proposal
@@ -100,19 +99,8 @@ def _close(sock: socket.socket) -> None:
 @pytest.fixture
 def outage_database():
     """A database of its own (test_h17a_outage), with the schema; its URL."""
-    url = make_url(POSTGRES_URL)
-    name = f"{url.database}_outage"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = url.set(database=name)
-    try:
-        yield database_url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database("outage") as url:
+        yield url
 
 
 def test_requests_answer_503_while_postgresql_is_away_and_nothing_acknowledged_is_lost(
