@@ -36,6 +36,7 @@ FEATURES = (
     "consult.dashboard",
     "consult.reports",
     "consult.bench",
+    "consult.backups",
 )
 
 
@@ -58,6 +59,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     logging.basicConfig(level=logging.INFO)
 
     import consult.models  # noqa: F401  (the whole schema, for Alembic)
+    import consult.sqlite_engine  # noqa: F401  (WAL, busy timeout, BEGIN IMMEDIATE on SQLite)
 
     _init_extensions(app)
     _register_features(app)

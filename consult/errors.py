@@ -6,13 +6,16 @@ the API into the contract's JSON error. Error pages are HTML, except under /api.
 from __future__ import annotations
 
 import logging
+import sqlite3
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from consult.extensions import db
+from consult.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,11 @@ HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    503: "unavailable",
 }
+
+# How long a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_SECONDS = 5
 
 
 def _wants_json() -> bool:
@@ -90,6 +97,8 @@ def _http_message(status: int) -> str:
         405: _("This action is not allowed here."),
         413: _("What you sent is too large."),
         429: _("Too many attempts. Please wait a moment and try again."),
+        503: _("The site is briefly unavailable. Please try again in a few moments: if you "
+               "were sending something, check whether it was saved before sending it again."),
     }
     return messages.get(status, _("Something went wrong."))
 
@@ -125,6 +134,14 @@ def register_error_handlers(app: Flask) -> None:
             headers["Allow"] = ", ".join(error.valid_methods)  # HTTP requires it on a 405
         return body, code, headers
 
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def handle_database_error(error: Exception):
+        if not database_unavailable(error):
+            return handle_unexpected(error)
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        return unavailable_response()
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -132,3 +149,39 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return json_error(500, "server_error", _http_message(500))
         return render_template("errors/error.html", status=500, message=_http_message(500)), 500
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether an error means the database cannot be reached for now (a server restarting,
+    a dropped connection, no free connection in the pool, SQLite's write lock held past
+    the busy timeout), rather than a fault in the application (e.g. a missing table)."""
+    if isinstance(error, sa_exc.TimeoutError):  # the connection pool stayed exhausted
+        return True
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, sa_exc.InterfaceError):
+        return True
+    if isinstance(error.orig, sqlite3.OperationalError):
+        return any(word in str(error.orig) for word in ("locked", "busy"))
+    return isinstance(error, sa_exc.OperationalError)  # PostgreSQL: connection or shutdown
+
+
+def unavailable_response():
+    """503, with Retry-After: a JSON error under /api, else the error page, rendered
+    without the database (the visitor is shown as logged out on this page only)."""
+    try:
+        db.session.rollback()
+    except sa_exc.SQLAlchemyError:  # the connection is gone: the pool will replace it
+        pass
+    # The account is not loaded again (its language, the header): the answer needs no query.
+    g._login_user = login_manager.anonymous_user()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    message = _http_message(503)
+    if _wants_json():
+        body, status = json_error(503, "unavailable", message)
+        return body, status, headers
+    try:
+        page = render_template("errors/error.html", status=503, message=message)
+    except sa_exc.SQLAlchemyError:
+        page = f"<!doctype html><title>503</title><h1>{escape(message)}</h1>"
+    return page, 503, headers

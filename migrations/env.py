@@ -8,6 +8,7 @@ from alembic import context
 # The search index tables and triggers are made by create_search_schema() in the
 # migration, not by autogenerate (FTS5 and tsvector triggers are not models).
 from consult.search.schema import include_object
+from consult.sqlite_engine import foreign_keys_off
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -96,7 +97,9 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # Batch mode copies and drops SQLite tables: with foreign keys enforced, a DROP TABLE
+    # would delete (or cascade to) the rows that refer to it.
+    with connectable.connect() as connection, foreign_keys_off(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

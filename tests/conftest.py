@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 import pytest
 from flask import g
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from consult import create_app
 from consult.extensions import db, limiter
@@ -15,6 +16,24 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@contextmanager
+def scratch_postgres_database(suffix: str):
+    """A new, empty PostgreSQL database named after the test database plus `suffix`
+    (dropped afterwards); yields its URL (a sqlalchemy URL object)."""
+    url = make_url(POSTGRES_URL)
+    name = f"{url.database}_{suffix}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def database_url(kind: str, tmp_path_factory) -> str:
@@ -58,8 +77,15 @@ def _truncate_all(app) -> None:
             connection.execute(text(
                 "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
-            for table in tables:
-                connection.execute(text(f'DELETE FROM "{table}"'))
+            empty_sqlite_tables(connection)
+
+
+def empty_sqlite_tables(connection) -> None:
+    """Delete every row of every table, children first; foreign keys are checked at the
+    commit, when all are empty (the schema has cycles, e.g. sections and revisions)."""
+    connection.execute(text("PRAGMA defer_foreign_keys = ON"))
+    for table in reversed(db.metadata.sorted_tables):
+        connection.execute(text(f'DELETE FROM "{table.name}"'))
 
 
 @pytest.fixture(autouse=True)
@@ -155,7 +181,8 @@ class QueryCounter:
         return len(self.statements)
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE opens, not queries
+            self.statements.append(statement)
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 import consult.models  # noqa: F401  (the whole schema)
 from consult.extensions import db
 from consult.search.schema import include_object
-from tests.conftest import POSTGRES_URL, build_app
+from tests.conftest import POSTGRES_URL, build_app, scratch_postgres_database
 
 KINDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
@@ -21,16 +19,8 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
-    url = make_url(POSTGRES_URL)
-    name = f"{url.database}_migrations"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres_database("migrations") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 def _differences(app):

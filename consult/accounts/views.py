@@ -17,6 +17,7 @@ from consult.database import get_or_404
 from consult.errors import DomainError
 from consult.extensions import db, limiter
 from consult.i18n import LANGUAGE_COOKIE
+from consult.sqlite_engine import writes_on_get
 from consult.web import safe_next, service_call
 
 AUTH_LIMIT = "10 per minute; 50 per hour"
@@ -45,6 +46,7 @@ def register():
 
 
 @bp.route("/account/confirm/<token>")
+@writes_on_get
 def confirm_email(token: str):
     try:
         user = services.confirm_email(token)

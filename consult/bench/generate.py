@@ -129,6 +129,10 @@ class Sink:
         self.postgres = engine.dialect.name == "postgresql"
         self.raw = engine.raw_connection()
         self.dbapi = self.raw.driver_connection
+        if not self.postgres:
+            # The driver's own BEGIN before the first INSERT (consult.sqlite_engine turns it
+            # off for the application): the bulk rows go in one transaction, not one each.
+            self.dbapi.isolation_level = "DEFERRED"
         self.rows_written: dict[str, int] = {}
 
     def execute(self, sql: str, params: tuple = ()) -> list:
@@ -563,7 +567,8 @@ def wipe(engine: Engine, tables: dict[str, Table]) -> None:
                 "TRUNCATE " + ", ".join(f'"{t}"' for t in names) + " RESTART IDENTITY CASCADE"))
         else:
             drop_search_schema(connection)
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            # Checked at commit, when every table is empty (the schema has cycles).
+            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             for name in names:
                 connection.exec_driver_sql(f'DELETE FROM "{name}"')
             create_search_schema(connection)

@@ -262,7 +262,8 @@ class SaveResult:
 
 def _lock_section(section: Section) -> Section:
     """Hold the section row until commit, so revision numbers are taken one at a time
-    (FOR UPDATE on PostgreSQL; SQLite serialises writers by itself)."""
+    (FOR UPDATE on PostgreSQL; on SQLite the writing transaction began with BEGIN IMMEDIATE
+    and holds the database's write lock already: consult.sqlite_engine)."""
     return db.session.execute(
         select(Section).where(Section.id == section.id).with_for_update()
         .execution_options(populate_existing=True)

@@ -112,7 +112,8 @@ def report(user, obj, *, reason: str, details: str = "") -> Report:
 
 
 def _lock(reportable: Reportable, obj):
-    """Reload `obj` holding its row lock (PostgreSQL), so concurrent reports queue up."""
+    """Reload `obj` holding its row lock (PostgreSQL; on SQLite the transaction holds the
+    write lock since BEGIN IMMEDIATE), so concurrent reports queue up."""
     return db.session.scalars(
         select(reportable.model).where(reportable.model.id == obj.id)
         .with_for_update().execution_options(populate_existing=True)

@@ -22,6 +22,7 @@ from consult.moderation.forms import (
 from consult.moderation.targets import (
     get_reportable, load_reportable, reportable_for, reportable_types,
 )
+from consult.sqlite_engine import writes_on_get
 from consult.web import safe_next, service_call, show_error
 
 # Endpoints of this blueprint open to participants; every other one is for moderators.
@@ -234,6 +235,7 @@ def audit_log():
 
 
 @bp.route("/log.csv")
+@writes_on_get
 def audit_log_csv():
     if not permissions.can_export_audit_log(current_user):
         abort(403)

@@ -174,7 +174,8 @@ def _update_mine(mine: dict, new: dict) -> tuple[str, str] | None:
         # values from before the update.
         before = run(_UPDATE_MINE_RETURNING_BEFORE, **mine, **new).first()
     else:
-        # SQLite drops FOR UPDATE: its one writer at a time holds the whole database.
+        # SQLite drops FOR UPDATE: the transaction began with BEGIN IMMEDIATE and holds
+        # the database's write lock (consult.sqlite_engine).
         before = run(_LOCK_MINE, **mine).first()
         if before is not None:
             run(_UPDATE_MINE, **mine, **new)

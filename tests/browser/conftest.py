@@ -19,11 +19,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, got_request_exception
-from sqlalchemy import text
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from consult.extensions import db
-from tests.conftest import build_app
+from tests.conftest import build_app, empty_sqlite_tables
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -61,8 +60,7 @@ class LiveServer:
         with self.app.app_context():
             db.session.remove()
             with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(text(f'DELETE FROM "{table.name}"'))
+                empty_sqlite_tables(connection)
 
 
 @pytest.fixture(scope="session")
