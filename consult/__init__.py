@@ -35,6 +35,7 @@ FEATURES = (
     "consult.dashboard",
     "consult.reports",
     "consult.bench",
+    "consult.mail",
 )
 
 
@@ -82,6 +83,9 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(ROOT / "translations"))
     limiter.init_app(app)
     login_manager.init_app(app)
+    from consult import tasks
+
+    tasks.init_app(app)
 
 
 def _register_features(app: Flask) -> None:
