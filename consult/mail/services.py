@@ -6,7 +6,7 @@
 - `deliver()` runs in the consumer: it claims the row (a lease, so two consumers never
   send the same mail at once), hands the message to SMTP, then records it as sent.
   On an SMTP error it retries with exponential backoff until `retry_until` (a day by
-  default), then marks the mail failed: staff see it under Administration → E-mail
+  default, the last attempt at that moment), then marks the mail failed: staff see it under Administration → E-mail
   delivery and can send it again (`retry()`).
 - `requeue_due()` (a periodic task) hands the queue whatever is due and not being sent:
   mail whose task was lost (a crash between the commit and the enqueue, a queue outage)
@@ -154,13 +154,14 @@ def record_sent(delivery: MailDelivery, now: datetime) -> None:
 def _record_failure(delivery: MailDelivery, error: Exception, now: datetime) -> str:
     delivery.last_error = _describe(error)
     delivery.claimed_until = None
-    next_attempt = now + backoff(delivery.attempts)
-    if next_attempt > delivery.retry_until:
+    if now >= delivery.retry_until:
         delivery.failed_at = now
         db.session.commit()
         log.error("e-mail %s to %s failed after %s attempts: %s", delivery.id,
                   delivery.recipient, delivery.attempts, delivery.last_error)
         return "failed"
+    # The last attempt is made when the retry period ends.
+    next_attempt = min(now + backoff(delivery.attempts), delivery.retry_until)
     delivery.next_attempt_at = next_attempt
     db.session.commit()
     log.warning("e-mail %s to %s not sent (%s); next attempt at %s", delivery.id,
