@@ -29,9 +29,45 @@ from consult.extensions import db
 
 log = logging.getLogger("consult.tasks")
 
-# Storage is chosen by init_app from the app's configuration.
-huey = Huey("consult", storage_class=MemoryStorage, utc=True)
-_apps: list[Flask] = []
+
+
+class AppHuey(Huey):
+    """The process's one huey, whose storage follows the app that queues a task: memory and
+    run at once (HUEY_IMMEDIATE, tests), Redis (REDIS_URL) or SQLite (HUEY_SQLITE_PATH).
+    One process normally has one app; tests build several with different settings."""
+
+    app: Flask | None = None
+
+    def enqueue(self, task):
+        if has_app_context():
+            self.follow(current_app._get_current_object())
+        return super().enqueue(task)
+
+    def follow(self, app: Flask) -> None:
+        if self.app is app:
+            return
+        if app.config.get("HUEY_IMMEDIATE"):
+            self.immediate = True  # huey's in-memory storage
+        else:
+            self._immediate = False
+            self.storage = _storage(app)
+        self.app = app
+
+
+def _storage(app: Flask):
+    """The app's queue storage, made when first used (an SQLite file is created then)."""
+    if "consult_queue" not in app.extensions:
+        config = app.config
+        if config.get("REDIS_URL"):
+            storage = RedisStorage("consult", url=config["REDIS_URL"])
+        else:
+            path = config.get("HUEY_SQLITE_PATH") or Path(app.instance_path) / "huey.sqlite"
+            storage = SqliteStorage("consult", filename=str(path))
+        app.extensions["consult_queue"] = storage
+    return app.extensions["consult_queue"]
+
+
+huey = AppHuey("consult", storage_class=MemoryStorage, utc=True)
 
 
 def send_due_digests(now: datetime) -> int:
@@ -54,24 +90,13 @@ PERIODIC_JOBS: list[tuple[crontab, str]] = [
 
 
 def init_app(app: Flask) -> None:
-    config = app.config
-    if config.get("HUEY_IMMEDIATE"):
-        huey.immediate = True
-    else:
-        huey.immediate = False
-        if config.get("REDIS_URL"):
-            huey.storage = RedisStorage("consult", url=config["REDIS_URL"])
-        else:
-            path = Path(config.get("HUEY_SQLITE_PATH") or Path(app.instance_path) / "huey.sqlite")
-            huey.storage = SqliteStorage("consult", filename=str(path))
-    _apps.append(app)
     app.extensions["huey"] = huey
     app.cli.add_command(worker_command)
 
 
 def _app() -> Flask:
     """The app a task runs for: the caller's in immediate mode, else the consumer's."""
-    return current_app._get_current_object() if has_app_context() else _apps[-1]
+    return current_app._get_current_object() if has_app_context() else huey.app
 
 
 def run_in_app(function, *args):
@@ -129,8 +154,9 @@ for _schedule, _path in PERIODIC_JOBS:
 @click.option("--workers", type=int, help="Threads that run tasks (default: HUEY_WORKERS).")
 def worker_command(workers: int | None) -> None:
     """Run the task consumer: sends e-mail, runs the periodic jobs (keep it running)."""
-    if huey.immediate:
+    if current_app.config.get("HUEY_IMMEDIATE"):
         raise click.ClickException("HUEY_IMMEDIATE is set: tasks run in-process, no consumer.")
+    huey.follow(current_app._get_current_object())
     workers = workers or current_app.config["HUEY_WORKERS"]
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
                          check_worker_health=True).run()

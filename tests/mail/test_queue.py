@@ -34,13 +34,16 @@ def smtp(app, monkeypatch):
 
 
 @pytest.fixture
-def queue(tmp_path):
+def queue(app, tmp_path, monkeypatch):
     """The queue as in production (SQLite storage, no consumer): tasks wait until the test
     runs them with `run_queued()`, as the consumer would."""
-    tasks.huey.immediate = False
-    tasks.huey.storage = SqliteStorage("consult", filename=str(tmp_path / "huey.sqlite"))
+    monkeypatch.setitem(app.config, "HUEY_IMMEDIATE", False)
+    monkeypatch.setitem(app.config, "HUEY_SQLITE_PATH", str(tmp_path / "huey.sqlite"))
+    tasks.huey.app = None  # follow the new settings
+    tasks.huey.follow(app)
     yield tasks.huey
-    tasks.huey.immediate = True
+    app.extensions.pop("consult_queue", None)
+    tasks.huey.app = None  # the next task follows the app's settings again
 
 
 def run_queued(huey) -> int:
@@ -250,3 +253,39 @@ def test_digests_go_out_from_the_configured_hour(app, outbox):
     assert tasks.run_in_app(tasks.send_due_digests, early) == 0 and outbox == []
     assert tasks.run_in_app(tasks.send_due_digests, early + timedelta(hours=1)) == 1
     assert [mail.to for mail in outbox] == [reader.email]
+
+
+# --- the queue's storage ------------------------------------------------------------------
+
+def test_the_queue_is_sqlite_under_instance_by_default_and_redis_with_redis_url(tmp_path):
+    """Several app hosts share the queue through Redis (this test uses db 14 only)."""
+    import redis
+    from huey.storage import RedisStorage
+
+    from consult import create_app
+
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    sqlite_app = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                            "HUEY_SQLITE_PATH": str(tmp_path / "q.sqlite")})
+    redis_app = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                           "REDIS_URL": url})
+    try:
+        with sqlite_app.app_context():
+            tasks.huey.follow(sqlite_app)
+            assert isinstance(tasks.huey.storage, SqliteStorage)
+            assert tasks.huey.storage.filename == str(tmp_path / "q.sqlite")
+        with redis_app.app_context():
+            tasks.huey.follow(redis_app)
+            storage = tasks.huey.storage
+            assert isinstance(storage, RedisStorage)
+            storage.flush_all()  # this queue's keys only
+            tasks.deliver_mail(12345)
+            assert storage.queue_size() == 1
+            assert tasks.huey.dequeue().args == (12345,)
+            storage.flush_all()
+    finally:
+        tasks.huey.app = None
