@@ -27,6 +27,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -265,8 +266,6 @@ def retry(delivery: MailDelivery, now: datetime | None = None) -> None:
     """Staff's retry of a failed mail: attempts start again, for another retry period."""
     now = now or utcnow()
     if delivery.failed_at is None:
-        from flask_babel import gettext as _
-
         raise Conflict(_("This e-mail is not among the failed ones any more."))
     delivery.failed_at = None
     delivery.next_attempt_at = now

@@ -1,24 +1,18 @@
 """Administration → E-mail delivery: mail waiting, mail that failed, and a retry button."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from consult import permissions
+from consult.admin.views import require_staff
 from consult.database import get_or_404
 from consult.mail import bp, services
 from consult.mail.models import MailDelivery
 from consult.web import service_call
 
 
-@bp.before_request
-def require_staff():
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.full_path))
-    if not permissions.can_see_admin_area(current_user):
-        abort(403)
+bp.before_request(require_staff)  # part of the administration area
 
 
 @bp.after_request

@@ -20,15 +20,20 @@ from tests.factories import make_user
 from tests.smtp_server import SmtpServer
 
 
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """Mail goes to a real SMTP server instead of the test outbox."""
-    server = SmtpServer().start()
+def send_to(app, monkeypatch, port: int) -> None:
+    """Mail goes to the SMTP server on `port` instead of the test outbox."""
     monkeypatch.setitem(app.config, "MAIL_OUTBOX", None)
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
     monkeypatch.setitem(app.config, "SMTP_STARTTLS", False)
     monkeypatch.setitem(app.config, "SMTP_TIMEOUT", 5)
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) that receives the mail."""
+    server = SmtpServer().start()
+    send_to(app, monkeypatch, server.port)
     yield server
     server.close()
 
@@ -125,10 +130,7 @@ def test_a_queue_outage_at_the_commit_loses_nothing(app, smtp, monkeypatch):
     monkeypatch.setattr(tasks, "deliver_mail", queue_down)
     mail = _queue_one()  # the commit succeeds all the same
     monkeypatch.undo()
-    monkeypatch.setitem(app.config, "MAIL_OUTBOX", None)
-    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", smtp.port)
-    monkeypatch.setitem(app.config, "SMTP_STARTTLS", False)
+    send_to(app, monkeypatch, smtp.port)
     assert smtp.messages == []
     assert services.requeue_due(utcnow()) == 0  # just queued: left to its task a moment
     assert services.requeue_due(utcnow() + services.REQUEUE_AFTER) == 1  # the periodic job

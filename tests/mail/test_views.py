@@ -15,7 +15,7 @@ from consult.extensions import db
 from consult.mail import services
 from consult.mail.models import MailDelivery
 from tests.factories import make_user
-from tests.mail.test_queue import queue, run_queued, smtp  # noqa: F401 (fixtures)
+from tests.mail.test_queue import queue, send_to, smtp  # noqa: F401 (fixtures)
 from tests.smtp_server import HangingSmtpServer
 
 
@@ -108,10 +108,7 @@ def test_the_page_runs_a_fixed_number_of_queries(login_as, staff, count_queries)
 def test_a_reset_request_takes_as_long_for_unknown_accounts_with_a_hanging_mail_server(
         app, client, queue, monkeypatch):  # noqa: F811
     server = HangingSmtpServer()
-    monkeypatch.setitem(app.config, "MAIL_OUTBOX", None)
-    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
-    monkeypatch.setitem(app.config, "SMTP_TIMEOUT", 5)
+    send_to(app, monkeypatch, server.port)
     known = make_user(email="known@example.org")
 
     def timed(email: str) -> float:
