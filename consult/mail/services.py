@@ -124,7 +124,9 @@ def deliver(delivery_id: int, now: datetime | None = None) -> str:
                 headers={**delivery.headers, "Message-ID": message_id(delivery.key)})
     try:
         transmit(mail)
-    except SMTP_ERRORS as error:
+    except Exception as error:  # noqa: BLE001 — SMTP errors, and any other: not sent, retried
+        if not isinstance(error, SMTP_ERRORS):
+            log.exception("e-mail %s could not be handed over", delivery.id)
         return _record_failure(delivery, error, now)
     record_sent(delivery, now)
     return "sent"

@@ -173,6 +173,17 @@ def test_mail_sent_when_the_server_is_back(app, smtp):
     assert len(smtp.messages) == 1
 
 
+def test_any_other_error_is_retried_too_not_left_claimed(app, monkeypatch):
+    def broken(mail):
+        raise ValueError("a header the library refuses")
+
+    monkeypatch.setattr(services, "transmit", broken)
+    stored = _reload(_queue_one().id)
+    assert stored.claimed_until is None and stored.attempts == 1
+    assert stored.last_error == "ValueError: a header the library refuses"
+    assert stored.next_attempt_at > stored.created_at and stored.failed_at is None
+
+
 def test_a_retry_is_scheduled_in_the_queue(app, smtp, queue):
     smtp.stop()
     mail = _queue_one()
