@@ -23,6 +23,7 @@ import click
 from flask import Flask, current_app, has_app_context
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from redis import ConnectionPool
 
 from consult.database import utcnow
 from consult.extensions import db
@@ -59,7 +60,11 @@ def _storage(app: Flask):
     if "consult_queue" not in app.extensions:
         config = app.config
         if config.get("REDIS_URL"):
-            storage = RedisStorage("consult", url=config["REDIS_URL"])
+            # A Redis outage must not hold a request: queueing fails fast, the periodic
+            # job queues the mail again later.
+            pool = ConnectionPool.from_url(config["REDIS_URL"], socket_connect_timeout=2,
+                                           socket_timeout=10)
+            storage = RedisStorage("consult", connection_pool=pool)
         else:
             path = config.get("HUEY_SQLITE_PATH") or Path(app.instance_path) / "huey.sqlite"
             storage = SqliteStorage("consult", filename=str(path))

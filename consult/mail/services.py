@@ -107,8 +107,10 @@ def enqueue(ids: list[int]) -> None:
     for delivery_id in ids:
         try:
             deliver_mail(delivery_id)
-        except Exception:  # noqa: BLE001 — the row is stored; the periodic task resends it
-            log.exception("could not queue e-mail %s; it will be queued again later", delivery_id)
+        except Exception:  # noqa: BLE001 — the rows are stored; the periodic job queues them
+            log.exception("could not queue e-mail %s; it and the %s after it will be queued "
+                          "again later", delivery_id, len(ids) - ids.index(delivery_id) - 1)
+            return
 
 
 # --- sending (in the consumer) ----------------------------------------------------------

@@ -302,3 +302,27 @@ def test_the_queue_is_sqlite_under_instance_by_default_and_redis_with_redis_url(
             storage.flush_all()
     finally:
         tasks.huey.app = None
+
+
+def test_a_redis_outage_at_the_commit_costs_no_time_and_loses_no_mail(app, monkeypatch, caplog):
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setitem(app.config, "HUEY_IMMEDIATE", False)
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{port}/14")
+    app.extensions.pop("consult_queue", None)
+    tasks.huey.app = None
+    try:
+        start = time.perf_counter()
+        for n in range(3):
+            services.queue_mail(f"r{n}@example.org", "Hello", "Text")
+        db.session.commit()  # no exception
+        assert time.perf_counter() - start < 2
+    finally:
+        app.extensions.pop("consult_queue", None)
+        tasks.huey.app = None
+    assert len(db.session.scalars(select(MailDelivery)).all()) == 3  # kept for the periodic job
+    assert "it and the 2 after it will be queued again later" in caplog.text
