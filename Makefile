@@ -7,8 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install assets translations chromium db demo clean extract-messages docs docs-check docs-serve docs-screenshots
 
+# The dev server and, beside it, the task consumer (e-mail, periodic jobs); both stop together.
 run: install assets translations db
 	$(FLASK) demo load --if-empty
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install assets translations chromium docs-check

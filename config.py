@@ -60,6 +60,18 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = _flag("SMTP_STARTTLS", True)
     MAIL_OUTBOX = None  # a list in tests: mail is appended there instead of sent
+    SMTP_TIMEOUT = _int("SMTP_TIMEOUT", 30)
+    # Mail that SMTP refuses is tried again: after 1 min, 2, 4... at most every 4 hours,
+    # for MAIL_RETRY_HOURS; then it is listed for staff (Administration → E-mail delivery).
+    MAIL_RETRY_HOURS = _int("MAIL_RETRY_HOURS", 24)
+    MAIL_RETRY_FIRST_SECONDS = _int("MAIL_RETRY_FIRST_SECONDS", 60)
+    MAIL_RETRY_MAX_SECONDS = _int("MAIL_RETRY_MAX_SECONDS", 4 * 3600)
+    # Daily digests go out from this hour (Europe/Rome).
+    CONSULT_DIGEST_HOUR = _int("CONSULT_DIGEST_HOUR", 8)
+    # The task queue (consult/tasks.py): SQLite here unless REDIS_URL is set.
+    HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_DIR / "huey.sqlite"))
+    HUEY_WORKERS = _int("HUEY_WORKERS", 2)
+    HUEY_IMMEDIATE = False  # True in tests: a task runs in-process when it is queued
     # The site's public address, for the links in e-mail sent outside a request (cron, threads).
     CONSULT_BASE_URL = os.environ.get("CONSULT_BASE_URL", "http://127.0.0.1:5000")
 
@@ -92,6 +104,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    HUEY_IMMEDIATE = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"

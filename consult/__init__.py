@@ -37,6 +37,7 @@ FEATURES = (
     "consult.reports",
     "consult.bench",
     "consult.backups",
+    "consult.mail",
 )
 
 
@@ -85,6 +86,9 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(ROOT / "translations"))
     limiter.init_app(app)
     login_manager.init_app(app)
+    from consult import tasks
+
+    tasks.init_app(app)
 
 
 def _register_features(app: Flask) -> None:

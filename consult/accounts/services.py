@@ -25,7 +25,7 @@ from consult.audit.services import record
 from consult.database import utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
-from consult.mail import send_mail
+from consult.mail.services import queue_mail
 
 CONFIRM_SALT = "consult.confirm-email"
 RESET_SALT = "consult.reset-password"
@@ -107,7 +107,7 @@ def register(*, email: str, display_name: str, password: str, category: str,
 
 
 def _send_already_registered(email: str) -> None:
-    send_mail(email, _("Your Lecce Partecipa account"), _(
+    queue_mail(email, _("Your Lecce Partecipa account"), _(
         "Someone tried to register with this address, which already has an account. "
         "If it was you, log in or reset your password: %(url)s",
         url=url_for("accounts.forgot_password", _external=True)))
@@ -133,7 +133,7 @@ def confirmation_token(user: User) -> str:
 
 def send_confirmation(user: User) -> None:
     link = url_for("accounts.confirm_email", token=confirmation_token(user), _external=True)
-    send_mail(user.email, _("Confirm your e-mail for Lecce Partecipa"), _(
+    queue_mail(user.email, _("Confirm your e-mail for Lecce Partecipa"), _(
         "Hello %(name)s,\n\nconfirm your e-mail address by opening this link:\n%(link)s\n\n"
         "The link is valid for %(duration)s. If you did not register, ignore this message.",
         name=user.display_name, link=link, duration=link_lifetime("CONSULT_CONFIRM_MAX_AGE")))
@@ -180,7 +180,7 @@ def request_password_reset(email: str) -> None:
         return
     token = _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _password_fingerprint(user)})
     link = url_for("accounts.reset_password", token=token, _external=True)
-    send_mail(user.email, _("Reset your Lecce Partecipa password"), _(
+    queue_mail(user.email, _("Reset your Lecce Partecipa password"), _(
         "Hello %(name)s,\n\nto choose a new password open this link:\n%(link)s\n\n"
         "The link is valid for %(duration)s. If you did not ask for it, ignore this message.",
         name=user.display_name, link=link, duration=link_lifetime("CONSULT_RESET_MAX_AGE")))

@@ -69,7 +69,8 @@ def resend_confirmation():
         flash(_("Your e-mail address is already confirmed."), "info")
         return redirect(url_for("site.home"))
     if form.validate_on_submit():
-        services.send_confirmation(current_user)
+        with service_call():
+            services.send_confirmation(current_user)
         flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success")
         return redirect(url_for("site.home"))
     return render_template("accounts/resend_confirmation.html", form=form)
@@ -106,7 +107,8 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        with service_call():  # the mail is queued with the commit, sent by the consumer
+            services.request_password_reset(form.email.data)
         return render_template("accounts/check_email.html", email=form.email.data.strip(), reset=True,
                                duration=services.link_lifetime("CONSULT_RESET_MAX_AGE"))
     return render_template("accounts/forgot_password.html", form=form)

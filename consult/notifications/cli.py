@@ -1,27 +1,31 @@
-"""`flask --app consult notifications send-digests` (daily) and `send-pending` (every few minutes)."""
+"""`flask --app consult notifications send-pending` / `send-digests`: queue a pass now.
+
+The task consumer (`flask --app consult worker`) runs both passes by itself (the periodic
+jobs in consult/tasks.py); these commands only ask for one at once, e.g. after an outage.
+"""
 from __future__ import annotations
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from consult.notifications import delivery
+from consult import tasks
 
-notifications_cli = AppGroup("notifications", help="Send notification e-mail.")
+notifications_cli = AppGroup("notifications", help="Queue notification e-mail.")
 
 
 @notifications_cli.command("send-digests")
 def send_digests() -> None:
-    """Send each participant on the daily digest their unsent notifications (run daily)."""
-    count = delivery.send_digests()
-    click.echo(f"{count} digest(s) sent.")
+    """Queue the daily digests of every participant due one (the consumer sends them)."""
+    tasks.send_digest_mail()
+    click.echo("Digests queued.")
 
 
 @notifications_cli.command("send-pending")
 def send_pending() -> None:
-    """Send the waiting e-mail of participants who chose "immediately" (a safety net)."""
-    count = delivery.send_pending()
-    click.echo(f"{count} e-mail(s) sent.")
+    """Queue the waiting e-mail of participants who chose "immediately"."""
+    tasks.send_notification_mail()
+    click.echo("Waiting e-mail queued.")
 
 
 def register_cli(app: Flask) -> None:

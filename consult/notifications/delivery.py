@@ -1,29 +1,25 @@
 """E-mail for notifications: at once, in a daily digest, or never, as each participant chooses.
 
 How mail leaves without slowing down or breaking the request that caused it:
-- the notifications table is the queue: a notification waits with `emailed_at` NULL;
-- when a transaction that created notifications has COMMITTED, it wakes the process's
-  mail thread, which sends the waiting mail of the participants who chose "immediately"
-  (at most one pass a second: commits made meanwhile are served by the next; in tests,
-  or with the config key CONSULT_MAIL_IN_BACKGROUND set to False, which no environment
-  variable sets, it runs right after the commit instead; any error is logged, never
-  raised into the request);
-- `flask --app consult notifications send-pending` sends the same (cron, every few
-  minutes: it picks up what a worker that died mid-way left), and
-  `flask --app consult notifications send-digests` sends the daily digests (cron, daily).
-Each notification is claimed — `emailed_at` set in the very UPDATE that picks it —
-and committed before its mail goes out: at most one mail per notification, even when
-several senders run at once.
+- the notifications table is the queue of what to word: a notification waits with
+  `emailed_at` NULL;
+- when a transaction that created notifications has COMMITTED, it queues the task
+  consult.tasks.send_notification_mail (no SQL in the request); the consumer runs
+  `send_pending`, which claims the waiting notifications of the participants who chose
+  "immediately" — `emailed_at` set in the very UPDATE that picks them — and queues their
+  e-mail (consult.mail) in the same transaction: a notification is worded into one mail
+  exactly once, and that mail is then sent at least once, retried for a day;
+- periodic jobs (consult/tasks.py, no cron) run `send_pending` every minute (a safety net
+  for a lost task) and the daily digests.
+`flask --app consult notifications send-pending` / `send-digests` queue the same passes.
 """
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_app_context
+from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -34,7 +30,7 @@ from consult.accounts.models import User
 from consult.database import only_a_savepoint_ended, utcnow
 from consult.errors import InvalidInput, NotFound
 from consult.extensions import db
-from consult.mail import send_mail
+from consult.mail.services import queue_mail
 from consult.notifications.models import (
     DEFAULT_EMAIL_MODE, EMAIL_MODES, Notification, NotificationSettings,
 )
@@ -47,7 +43,7 @@ EMAIL_MODE_LABELS = {
     "never": _l("Never: I read my notifications on the site"),
 }
 BATCH = 200
-# A digest goes out at most this often, however often cron runs the command.
+# A digest goes out at most this often, however often the periodic job runs.
 DIGEST_INTERVAL = timedelta(hours=20)
 _PENDING = "consult_new_notifications"
 
@@ -121,60 +117,19 @@ def _forget(session) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _send_after_commit(session) -> None:
+def _queue_after_commit(session) -> None:
     # Not when a SAVEPOINT is released: the transaction goes on, its notifications are not
-    # committed yet, and on SQLite it holds the write lock the mail pass's UPDATE waits for.
+    # committed yet, and the consumer would not see them.
     if only_a_savepoint_ended(session):
         return
     if not session.info.pop(_PENDING, False) or not has_app_context():
         return
-    app = current_app._get_current_object()
-    if app.config.get("CONSULT_MAIL_IN_BACKGROUND", not app.testing):
-        mail_thread = app.extensions.get("consult_mail_thread")
-        if mail_thread is None:
-            mail_thread = app.extensions["consult_mail_thread"] = _MailThread(app)
-        mail_thread.wake()
-    else:
-        _send_pending_safely(app)
+    from consult.tasks import send_notification_mail
 
-
-class _MailThread:
-    """The one thread of a process that sends waiting mail. A commit only wakes it, and
-    passes start at most every PASS_INTERVAL seconds, so a burst of commits costs a pass
-    or two, not a thread and a pass each; "immediately" means within a second or so."""
-
-    PASS_INTERVAL = 1.0
-
-    def __init__(self, app: Flask) -> None:
-        self._app = app
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def wake(self) -> None:
-        self._wake.set()
-        with self._lock:
-            # Also after a fork (a gunicorn worker): the parent's thread is not running here.
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._serve, daemon=True,
-                                                name="consult-mail")
-                self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            self._wake.wait()
-            self._wake.clear()
-            _send_pending_safely(self._app)
-            time.sleep(self.PASS_INTERVAL)  # commits meanwhile wait for the next pass
-
-
-def _send_pending_safely(app: Flask) -> None:
-    # Its own app context, hence its own database session: the request's is committing.
     try:
-        with app.app_context():
-            send_pending()
-    except Exception:  # noqa: BLE001 — e-mail must never break what caused it
-        log.exception("sending notification e-mail failed")
+        send_notification_mail()
+    except Exception:  # noqa: BLE001 — the periodic send_pending picks them up
+        log.exception("could not queue notification e-mail")
 
 
 # --- sending -------------------------------------------------------------------------
@@ -185,6 +140,7 @@ def _reachable():
 
 
 def _claim(ids_query, now: datetime) -> list[int]:
+    """Mark the notifications as e-mailed; their mail is queued in the same transaction."""
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id.in_(ids_query), Notification.emailed_at.is_(None))
@@ -192,7 +148,6 @@ def _claim(ids_query, now: datetime) -> list[int]:
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
     ).scalars().all()
-    db.session.commit()
     return list(claimed)
 
 
@@ -207,8 +162,8 @@ def _load(ids: list[int]) -> list[tuple[Notification, User]]:
 
 
 def send_pending(now: datetime | None = None) -> int:
-    """Mail each waiting notification of the participants who chose "immediately";
-    returns the number of e-mails sent."""
+    """Queue an e-mail for each waiting notification of the participants who chose
+    "immediately" (each batch committed with its claim); returns how many."""
     now = now or utcnow()
     sent = 0
     while True:
@@ -223,15 +178,17 @@ def send_pending(now: datetime | None = None) -> int:
         )
         rows = _load(_claim(waiting, now))
         if not rows:
+            db.session.commit()
             return sent
         for notification, user in rows:
             sent += _deliver(user, "notifications/email/single.txt", [notification])
+        db.session.commit()
 
 
 def send_digests(now: datetime | None = None) -> int:
-    """One digest per participant on the daily digest, of their unread notifications not
-    mailed yet. Idempotent: run again, it sends nothing new; and nobody gets more than
-    one digest in DIGEST_INTERVAL however often cron runs it."""
+    """Queue one digest per participant on the daily digest, of their unread notifications
+    not mailed yet. Idempotent: run again, it queues nothing new; and nobody gets more
+    than one digest in DIGEST_INTERVAL however often it runs."""
     now = now or utcnow()
     mode = func.coalesce(NotificationSettings.email_mode, DEFAULT_EMAIL_MODE)
     due = (
@@ -250,6 +207,7 @@ def send_digests(now: datetime | None = None) -> int:
     while True:
         user_ids = db.session.scalars(due).all()
         if not user_ids:
+            db.session.commit()
             return sent
         _record_digest(user_ids, now)
         waiting = (
@@ -265,6 +223,7 @@ def send_digests(now: datetime | None = None) -> int:
             by_user.setdefault(user.id, (user, []))[1].append(notification)
         for user, notifications in by_user.values():
             sent += _deliver(user, "notifications/email/digest.txt", notifications)
+        db.session.commit()
 
 
 def _record_digest(user_ids: list[int], now: datetime) -> None:
@@ -284,7 +243,7 @@ def _record_digest(user_ids: list[int], now: datetime) -> None:
 
 
 def _deliver(user: User, template: str, notifications: list[Notification]) -> int:
-    """Word and send one e-mail in the reader's language; 1 when it was handed over."""
+    """Word one e-mail in the reader's language and queue it; 1 when it was queued."""
     from consult.notifications.services import message
 
     try:
@@ -298,12 +257,12 @@ def _deliver(user: User, template: str, notifications: list[Notification]) -> in
                 notifications_url=external_url("notifications.index"),
             )
             subject = _subject(entries)
-        send_mail(user.email, subject, body, headers={
+        queue_mail(user.email, subject, body, headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         })
-    except Exception:  # noqa: BLE001 — one bad mail must not stop the others
-        log.exception("could not send notification e-mail to user %s", user.id)
+    except Exception:  # noqa: BLE001 — one mail that cannot be worded must not stop the others
+        log.exception("could not word notification e-mail to user %s", user.id)
         return 0
     return 1
 
@@ -325,7 +284,7 @@ def base_url() -> str:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL without a request (background thread, CLI)."""
+    """An absolute URL without a request (task consumer, CLI)."""
     parts = urlsplit(base_url())
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
                                        url_scheme=parts.scheme or "https")

@@ -10,12 +10,12 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from consult import tasks
 from consult.accounts.models import User
 from consult.documents import services
 from consult.documents.merge import EditConflict
 from consult.documents.models import Section, SectionRevision
 from consult.extensions import db
-from consult.notifications import delivery
 from tests.documents.factories import first_section, make_document
 from tests.factories import make_partner_editor
 
@@ -54,7 +54,7 @@ def test_simultaneous_edits_of_different_paragraphs_all_reach_the_final_text(
         app, staff, editors, monkeypatch):
     # Tests send followers' e-mail inside the committing thread, on a second connection:
     # with 20 editors that would exhaust the pool. E-mail is tested with notifications.
-    monkeypatch.setattr(delivery, "_send_pending_safely", lambda app: None)
+    monkeypatch.setattr(tasks, "send_notification_mail", lambda: None)
     base_text = "\n\n".join(paragraph(n) for n in range(editors))
     document = make_document(staff=staff, sections=(("Mobility", base_text),))
     section_id = first_section(document).id
