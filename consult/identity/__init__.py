@@ -11,13 +11,14 @@ def _init_providers(state) -> None:
     init_app(state.app)
 
 
-@bp.app_context_processor
-def _identity_providers() -> dict:
+@bp.record_once
+def _template_globals(state) -> None:
+    # Globals, not a context processor: the macros are imported without the page's context.
     from consult.identity.providers import configured
-
     from consult.identity.services import links_of
 
-    return {"identity_providers": configured, "identity_links_of": links_of}
+    state.app.add_template_global(configured, "identity_providers")
+    state.app.add_template_global(links_of, "identity_links_of")
 
 
 from consult.identity import views  # noqa: E402,F401  (routes attach to bp)
