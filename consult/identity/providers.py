@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from authlib.integrations.flask_client import OAuth
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
@@ -90,6 +91,25 @@ def configured() -> list[Provider]:
 
 def get(name: str) -> Provider | None:
     return current_app.extensions.get("identity_providers", {}).get(name)
+
+
+def _origin(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def form_origins() -> list[str]:
+    """Where a form of ours may be redirected to: each provider's issuer, and its authorization
+    and end-session endpoints once its metadata is known (they may live on other hosts)."""
+    origins = []
+    for provider in configured():
+        metadata = client(provider).server_metadata
+        for url in (provider.issuer, metadata.get("authorization_endpoint"),
+                    metadata.get("end_session_endpoint")):
+            origin = _origin(url)
+            if origin and origin not in origins:
+                origins.append(origin)
+    return origins
 
 
 def client(provider: Provider):
