@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from consult.extensions import db
 from consult.identity.models import IdentityLink
 from consult.identity.providers import FISCAL_NUMBER_CLAIM
 from tests.browser.a11y import check_a11y, check_focus_visible
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import serve
 from tests.browser.journey import log_in, t
-from tests.conftest import build_app
 from tests.factories import make_user
 from tests.identity.conftest import oidc_provider, private_key_file  # noqa: F401  (fixtures)
 from tests.proposals.factories import make_process, make_proposal
@@ -31,23 +28,11 @@ SHOTS = os.environ.get("H19_SCREENSHOTS")
 
 @pytest.fixture(scope="module")
 def identity_server(tmp_path_factory, oidc_provider):  # noqa: F811
-    database = tmp_path_factory.mktemp("identity-db") / "live.sqlite"
-    app = build_app(f"sqlite:///{database}", WTF_CSRF_ENABLED=True, OIDC_PROVIDERS={
+    with serve(tmp_path_factory, OIDC_PROVIDERS={
         "spid": {"issuer": oidc_provider.url, "client_id": "lecce-partecipa", "client_secret": "s3cret"},
         "cie": {"issuer": oidc_provider.url, "client_id": "lecce-partecipa-cie", "client_secret": "s3cret"},
-    })
-    with app.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    live = LiveServer(app=app, server=server)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield live
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    }) as live:
+        yield live
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from consult.identity.providers import FISCAL_NUMBER_CLAIM
-from tests.conftest import DATABASES, build_app, database_url  # noqa: F401
+from tests.conftest import DATABASES, app_on_database
 
 FISCAL_NUMBER = "RSSMRA80A01E506X"
 
@@ -129,25 +129,10 @@ def provider_settings(issuer: str, private_key_file, expired_issuer: str) -> dic
 
 @pytest.fixture(scope="session", params=DATABASES)
 def app(request, tmp_path_factory, oidc_provider, private_key_file, expired_provider):
-    from sqlalchemy import text
-
-    from consult.extensions import db
-
-    app = build_app(database_url(request.param, tmp_path_factory),
-                    OIDC_PROVIDERS=provider_settings(oidc_provider.url, private_key_file,
-                                                     expired_provider.url),
-                    CONSULT_IDENTITY_HASH_KEY="test-identity-key")
-    app.config["TEST_DATABASE_KIND"] = request.param
-    with app.app_context():
-        db.drop_all()
-        if request.param == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    settings = provider_settings(oidc_provider.url, private_key_file, expired_provider.url)
+    with app_on_database(request.param, tmp_path_factory, OIDC_PROVIDERS=settings,
+                  CONSULT_IDENTITY_HASH_KEY="test-identity-key") as app:
+        yield app
 
 
 @pytest.fixture
