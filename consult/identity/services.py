@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts import services as accounts
@@ -241,7 +241,3 @@ def erase(user) -> None:
         record(user, "identity.unlinked", user, reason=provider)
     db.session.execute(delete(IdentityLink).where(IdentityLink.user_id == user.id))
     user.verified_at = None
-
-
-def verified_count() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.verified_at.is_not(None))) or 0

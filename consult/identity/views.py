@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from joserfc.errors import JoseError
 
-from consult.errors import DomainError
 from consult.extensions import db, limiter
 from consult.i18n import LANGUAGE_COOKIE
 from consult.identity import bp, providers, services
@@ -59,6 +58,12 @@ def _unreachable(provider: providers.Provider) -> FlowError:
                        "your password.", provider=provider.label), 502)
 
 
+def _not_started_here() -> FlowError:
+    return FlowError(_("This login is not valid"), _(
+        "This answer from the provider does not belong to a login started here, or it has "
+        "already been used. Start again from the login page."))
+
+
 def _start(provider: providers.Provider, intent: dict):
     """Send the browser to the provider, with state, nonce and PKCE kept in the session."""
     session[INTENT] = {**intent, "provider": provider.name}
@@ -98,9 +103,7 @@ def callback(name: str):
     intent = session.pop(INTENT, None)
     try:
         if not intent or intent.get("provider") != provider.name:
-            raise FlowError(_("This login is not valid"), _(
-                "This answer from the provider does not belong to a login started here, or it "
-                "has already been used. Start again from the login page."))
+            raise _not_started_here()
         identity = services.identity_from_claims(provider, _verified_claims(provider))
         if intent["action"] == "link":
             return _finish_link(provider, identity, intent)
@@ -144,9 +147,7 @@ def _verified_claims(provider: providers.Provider) -> dict:
         log.warning("identity provider %s: answer refused: %s %s", provider.name,
                     type(error).__name__, getattr(error, "error", ""))
         if getattr(error, "error", "") == "mismatching_state":
-            raise FlowError(_("This login is not valid"), _(
-                "This answer from the provider does not belong to a login started here, or it "
-                "has already been used. Start again from the login page.")) from None
+            raise _not_started_here() from None
         raise FlowError(_("Your identity could not be verified"), _(
             "The answer of %(provider)s could not be verified (it may have expired). Nothing "
             "has been saved: start again.", provider=provider.label), 502) from None
