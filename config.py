@@ -22,6 +22,18 @@ def _int(name: str, default: int) -> int:
         return default
 
 
+def _oidc_providers() -> dict[str, dict[str, str]]:
+    """SPID/CIE providers: CONSULT_OIDC_PROVIDERS names them ("spid,cie"), and each NAME's
+    CONSULT_OIDC_NAME_* variables give its settings (see README, consult/identity/providers.py)."""
+    names = [name.strip().lower() for name in os.environ.get("CONSULT_OIDC_PROVIDERS", "").split(",")]
+    providers = {}
+    for name in filter(None, names):
+        prefix = f"CONSULT_OIDC_{name.upper()}_"
+        providers[name] = {key.removeprefix(prefix).lower(): value
+                           for key, value in os.environ.items() if key.startswith(prefix)}
+    return providers
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -82,6 +94,10 @@ class Config:
     CONSULT_SEARCH_CACHE_SECONDS = _int("CONSULT_SEARCH_CACHE_SECONDS", 0)
     CONSULT_CONFIRM_MAX_AGE = _int("CONSULT_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     CONSULT_RESET_MAX_AGE = _int("CONSULT_RESET_MAX_AGE", 2 * 3600)
+    # Log in with SPID and CIE (OpenID Connect); none configured: no button.
+    OIDC_PROVIDERS = _oidc_providers()
+    # The key of the fiscal numbers' HMAC (default: derived from SECRET_KEY).
+    CONSULT_IDENTITY_HASH_KEY = os.environ.get("CONSULT_IDENTITY_HASH_KEY")
 
 
 class DevelopmentConfig(Config):
@@ -109,6 +125,7 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = None
+    OIDC_PROVIDERS: dict = {}
 
 
 CONFIGS = {

@@ -38,6 +38,7 @@ FEATURES = (
     "consult.bench",
     "consult.backups",
     "consult.mail",
+    "consult.identity",
 )
 
 

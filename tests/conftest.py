@@ -54,13 +54,14 @@ def build_app(url: str, **overrides):
     return app
 
 
-@pytest.fixture(scope="session", params=DATABASES)
-def app(request, tmp_path_factory):
-    app = build_app(database_url(request.param, tmp_path_factory))
-    app.config["TEST_DATABASE_KIND"] = request.param
+@contextmanager
+def app_on_database(kind: str, tmp_path_factory, **overrides):
+    """An app on a fresh schema of the `kind` database ("sqlite" or "postgresql")."""
+    app = build_app(database_url(kind, tmp_path_factory), **overrides)
+    app.config["TEST_DATABASE_KIND"] = kind
     with app.app_context():
         db.drop_all()
-        if request.param == "postgresql":
+        if kind == "postgresql":
             with db.engine.begin() as connection:
                 connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
@@ -68,6 +69,12 @@ def app(request, tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def app(request, tmp_path_factory):
+    with app_on_database(request.param, tmp_path_factory) as app:
+        yield app
 
 
 def _truncate_all(app) -> None:

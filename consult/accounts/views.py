@@ -96,10 +96,13 @@ def login():
 
 @bp.route("/account/logout", methods=["POST"])
 def logout():
+    from consult.identity.views import end_session_url
+
+    provider_logout = end_session_url()  # SPID/CIE: end the provider's session too
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("site.home"))
+    return redirect(provider_logout or url_for("site.home"))
 
 
 @bp.route("/account/password/forgot", methods=["GET", "POST"])

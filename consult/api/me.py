@@ -11,6 +11,7 @@ from consult.accounts.models import CATEGORIES, ROLES, Membership
 from consult.api.auth import current_api_user
 from consult.api.routing import operation
 from consult.extensions import db
+from consult.identity.services import providers_of
 
 
 class UserOrganization(BaseModel):
@@ -26,6 +27,8 @@ class UserOut(BaseModel):
     category: Literal[CATEGORIES]
     organizations: list[UserOrganization]
     blocked: bool
+    verified: bool
+    identity_providers: list[str]
 
 
 def user_json(user) -> dict:
@@ -41,11 +44,15 @@ def user_json(user) -> dict:
         "organizations": [{"id": m.organization.id, "name": m.organization.name, "role": m.role}
                           for m in memberships],
         "blocked": user.is_blocked,
+        "verified": user.is_verified,
+        "identity_providers": providers_of(user),
     }
 
 
 @operation("GET", "/me", summary="The account of the token", tag="Accounts",
            response=UserOut, auth=True)
 def get_me():
-    """Approved organisation memberships only; `blocked` is true for a blocked account."""
+    """Approved organisation memberships only; `blocked` is true for a blocked account.
+    `verified` is true once the account has logged in through SPID or CIE, and
+    `identity_providers` names the providers linked to it (never the fiscal number)."""
     return user_json(current_api_user())

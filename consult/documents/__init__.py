@@ -1,10 +1,13 @@
 """The programmatic document: sections co-edited in revisions, paragraph comments and
 amendments. Sections and amendments carry comment threads; amendments are voted on."""
 from flask import Blueprint, url_for
+from sqlalchemy import select
 
 from consult import permissions
 from consult.comments.targets import register_target
-from consult.documents.models import Amendment, Section
+from consult.documents.models import Amendment, Document, Section
+from consult.extensions import db
+from consult.processes.models import Process
 from consult.votes.targets import register_votable
 
 bp = Blueprint("documents", __name__)
@@ -32,4 +35,7 @@ register_target(
     can_view=lambda user, amendment: permissions.can_view_document(user, amendment.section.document),
     load=services.amendment_target_load,
 )
-register_votable("amendment", model=Amendment)
+register_votable("amendment", model=Amendment, process=lambda amendment: db.session.scalar(
+    select(Process).join(Document, Document.process_id == Process.id)
+    .join(Section, Section.document_id == Document.id)
+    .where(Section.id == amendment.section_id)))

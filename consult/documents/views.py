@@ -379,6 +379,7 @@ def _render_amendment(amendment: Amendment, *, draft=None, vote_error=None, stat
         diffs=services.amendment_diffs(amendment), thread=thread,
         tally=vote_services.tally(amendment), my_vote=vote_services.my_vote(current_user, amendment),
         can_vote=permissions.can_vote(current_user, amendment), vote_error=vote_error,
+        needs_verification=vote_services.needs_verification(current_user, amendment),
         accepted_revision=services.revision_for_amendment(amendment),
         accept_form=accept_form or AcceptAmendmentForm(formdata=None, prefix="accept"),
         reject_form=reject_form or RejectAmendmentForm(formdata=None, prefix="reject")), status

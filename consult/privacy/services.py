@@ -50,7 +50,7 @@ def _all(query) -> list:
 def _account(user: User) -> dict:
     return _rows([user], ("id", "email", "display_name", "role", "category", "locale",
                           "created_at", "consent_at", "email_confirmed_at", "blocked_at",
-                          "blocked_reason"))[0]
+                          "blocked_reason", "verified_at"))[0]
 
 
 def _memberships(user: User) -> list[dict]:
@@ -167,6 +167,12 @@ def _api_tokens(user: User) -> list[dict]:
                  ("id", "created_at", "expires_at", "revoked_at"))
 
 
+def _identity_links(user: User) -> list[dict]:
+    from consult.identity.services import export
+
+    return export(user)  # the providers and when; never the fiscal number nor its hash
+
+
 # Each section of the export: its key and the function that reads it. A feature that
 # stores something about a person adds its section here.
 SECTIONS: list[tuple[str, Callable[[User], Any]]] = [
@@ -184,6 +190,7 @@ SECTIONS: list[tuple[str, Callable[[User], Any]]] = [
     ("notifications", _notifications),
     ("notification_settings", _notification_settings),
     ("api_tokens", _api_tokens),
+    ("identity_links", _identity_links),
 ]
 
 
@@ -208,7 +215,8 @@ def delete_account(user: User, *, password: str, confirm: bool = True) -> User:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise PermissionDenied(_("Log in to delete your account."))
     problems: dict[str, list[str]] = {}
-    if not check_password_hash(user.password_hash or "", password or ""):
+    # An account created through SPID/CIE may have no password: its session is the proof.
+    if user.password_hash and not check_password_hash(user.password_hash, password or ""):
         problems["password"] = [_("This is not your password.")]
     if not confirm:
         problems["confirm"] = [_("Tick the box to confirm.")]
@@ -263,5 +271,12 @@ def _erase_coauthor_messages(user: User) -> None:
         request.message = ""
 
 
+def _erase_identity_links(user: User) -> None:
+    from consult.identity.services import erase
+
+    erase(user)
+
+
 # What other features erase or end when an account is deleted.
-ERASERS: list[Callable[[User], None]] = [_revoke_api_tokens, _stop_email, _erase_coauthor_messages]
+ERASERS: list[Callable[[User], None]] = [_revoke_api_tokens, _stop_email, _erase_coauthor_messages,
+                                         _erase_identity_links]

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from consult.forms import labelled
@@ -45,6 +45,10 @@ class ProcessForm(FlaskForm):
                              description=_l("As YYYY-MM-DD."))
     ends_on = IsoDateField(_l("End date (optional)"), validators=[Optional()],
                            description=_l("As YYYY-MM-DD; not before the start date."))
+    voting_requires_verified = BooleanField(
+        _l("Voting open to verified identities only (SPID, CIE)"),
+        description=_l("Votes, questionnaire answers and meeting registrations in this process "
+                       "then need an account verified with SPID or CIE."))
 
 
 class NewProcessForm(ProcessForm):

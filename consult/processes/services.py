@@ -69,14 +69,14 @@ def _require_manager(actor) -> None:
 
 def create_process(actor, *, title: str, summary: str = "", phase: str = "information",
                    starts_on: date | None = None, ends_on: date | None = None,
-                   is_demo: bool = False) -> Process:
+                   voting_requires_verified: bool = False, is_demo: bool = False) -> Process:
     _require_manager(actor)
     title, summary, phase = (title or "").strip(), (summary or "").strip(), phase or "information"
     _raise_if(_problems(title=title, summary=summary, phase=phase,
                         starts_on=starts_on, ends_on=ends_on))
     process = Process(slug=_unique_slug(title), title=title, summary=summary, phase=phase,
                       starts_on=starts_on, ends_on=ends_on, created_by_id=actor.id,
-                      is_demo=is_demo)
+                      voting_requires_verified=bool(voting_requires_verified), is_demo=is_demo)
     db.session.add(process)
     db.session.flush()
     db.session.add(PhaseChange(process_id=process.id, phase=phase, actor_id=actor.id))
@@ -85,14 +85,19 @@ def create_process(actor, *, title: str, summary: str = "", phase: str = "inform
 
 
 def update_process(actor, process: Process, *, title: str, summary: str,
-                   starts_on: date | None, ends_on: date | None) -> Process:
-    """Change what a process says (its slug, used in links, stays)."""
+                   starts_on: date | None, ends_on: date | None,
+                   voting_requires_verified: bool | None = None) -> Process:
+    """Change what a process says (its slug, used in links, stays). `voting_requires_verified`
+    (None: unchanged) admits only verified accounts (SPID/CIE) to its votes, questionnaires
+    and meetings."""
     _require_manager(actor)
     title, summary = (title or "").strip(), (summary or "").strip()
     _raise_if(_problems(title=title, summary=summary, phase=process.phase,
                         starts_on=starts_on, ends_on=ends_on))
     process.title, process.summary = title, summary
     process.starts_on, process.ends_on = starts_on, ends_on
+    if voting_requires_verified is not None:
+        process.voting_requires_verified = bool(voting_requires_verified)
     record(actor, "process.edited", process, reason=title)
     db.session.flush()
     return process

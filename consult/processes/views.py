@@ -55,7 +55,8 @@ def create():
         with service_call(form) as call:
             process = services.create_process(
                 current_user, title=form.title.data, summary=form.summary.data or "",
-                phase=form.phase.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+                phase=form.phase.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                voting_requires_verified=form.voting_requires_verified.data)
         if call.ok:
             flash(_("The process has been created."), "success")
             return redirect(url_for("processes.detail", slug=process.slug))
@@ -75,7 +76,8 @@ def edit(slug: str):
         with service_call(form) as call:
             services.update_process(current_user, process, title=form.title.data,
                                     summary=form.summary.data or "",
-                                    starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+                                    starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                    voting_requires_verified=form.voting_requires_verified.data)
         if call.ok:
             flash(_("The process has been saved."), "success")
             return redirect(url_for("processes.detail", slug=process.slug))

@@ -9,6 +9,9 @@ from consult.proposals.forms import STATUS_LABELS, THEME_LABELS  # noqa: E402
 from consult.proposals.models import Proposal  # noqa: E402
 from consult.proposals.services import comments_allowed, comments_allowed_load  # noqa: E402
 from consult.votes.targets import register_votable  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from consult.extensions import db  # noqa: E402
+from consult.processes.models import Process  # noqa: E402
 
 bp.add_app_template_global(STATUS_LABELS, "proposal_status_labels")
 bp.add_app_template_global(THEME_LABELS, "theme_labels")
@@ -22,4 +25,7 @@ register_target(
     render=views.render_detail,
     title=lambda proposal: proposal.title,
 )
-register_votable("proposal", model=Proposal)
+register_votable("proposal", model=Proposal, process=lambda proposal: (
+    proposal.__dict__.get("process")  # loaded with the proposal's page: no query
+    or db.session.scalar(select(Process).join(Proposal, Proposal.process_id == Process.id)
+                         .where(Proposal.id == proposal.id))))

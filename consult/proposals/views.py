@@ -68,6 +68,7 @@ def render_detail(proposal: Proposal, *, draft: comment_services.CommentDraft | 
         "proposals/detail.html", proposal=proposal, thread=thread,
         tally=vote_services.tally(proposal), my_vote=vote_services.my_vote(current_user, proposal),
         can_vote=permissions.can_vote(current_user, proposal), vote_error=vote_error,
+        needs_verification=vote_services.needs_verification(current_user, proposal),
     ), status
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import TextClause, bindparam, delete, func, select, text, update
 from consult import permissions
 from consult.accounts.models import CATEGORIES
 from consult.database import UTCDateTime, dialect, insert_with_conflicts, run, utcnow
-from consult.errors import Conflict, InvalidInput, PermissionDenied
+from consult.errors import Conflict, InvalidInput, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote, VoteTally
 from consult.votes.targets import Votable, votable_for
@@ -70,10 +70,27 @@ def vote_refusal(user, target) -> str | None:
     return _("You cannot vote.")
 
 
+def needs_verification(user, target) -> bool:
+    """The item's process admits only verified accounts (SPID/CIE) to its votes, and the
+    logged-in `user` is not one. A verified account costs no query."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_verified", False):
+        return False
+    votable = votable_for(target)
+    process = votable.process(target) if votable.process is not None else None
+    return process is not None and not permissions.meets_verification(user, process)
+
+
 def _check(user, target) -> None:
     refusal = vote_refusal(user, target)
     if refusal:
         raise PermissionDenied(refusal)
+
+
+def _check_verification(user, target) -> None:
+    if needs_verification(user, target):
+        raise VerificationRequired(_(
+            "In this process only accounts verified with SPID or CIE may vote. Link SPID or "
+            "CIE to your account from your profile, then vote."))
 
 
 # --- writing ------------------------------------------------------------------------
@@ -140,6 +157,7 @@ def cast_vote(user, target, choice: str) -> Tally:
     """Vote, or change the vote already given; returns the new tally."""
     votable = votable_for(target)
     _check(user, target)
+    _check_verification(user, target)  # withdrawing a vote given before the rule stays possible
     if choice not in CHOICES:
         message = _("Choose in favour, against or abstain.")
         raise InvalidInput(message, {"choice": [message]})

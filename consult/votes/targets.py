@@ -4,6 +4,9 @@ A votable model has a `voting_open: bool` attribute and registers once, at impor
 
     register_votable("amendment", model=Amendment)
 
+`process(obj)` gives the process the item belongs to: when that process admits
+verified accounts only (voting_requires_verified), so do its votes.
+
 If the model has an integer column `votes_count`, it is kept exact by the vote
 services in the same transaction as the vote. `url` and `render` default to the
 type's comment-target registration (consult.comments.targets): after a vote the
@@ -27,6 +30,8 @@ class Votable:
     model: type
     url: Callable[[Any], str] | None = None
     render: Callable[..., Any] | None = None
+    # The process the item belongs to (its `voting_requires_verified` rule applies).
+    process: Callable[[Any], Any] | None = None
 
     def url_for(self, obj: Any) -> str:
         if self.url is not None:
@@ -48,8 +53,9 @@ _votables: dict[str, Votable] = {}
 
 
 def register_votable(target_type: str, *, model: type, url: Callable[[Any], str] | None = None,
-                     render: Callable[..., Any] | None = None) -> Votable:
-    votable = Votable(target_type, model, url, render)
+                     render: Callable[..., Any] | None = None,
+                     process: Callable[[Any], Any] | None = None) -> Votable:
+    votable = Votable(target_type, model, url, render, process)
     _votables[target_type] = votable
     return votable
 

@@ -62,3 +62,28 @@ def test_detail_lists_only_documents_the_reader_may_see(api, api_as, staff):
 
 def test_unknown_process_is_404(api):
     assert api.get("/processes/4242").status_code == 404
+
+
+def test_staff_open_a_process_to_verified_identities_only(api_as, staff, participant):
+    created = api_as(staff).post("/processes", json={"title": "Bilancio partecipativo",
+                                                      "voting_requires_verified": True})
+    assert created.status_code == 201 and created.get_json()["voting_requires_verified"] is True
+    process_id = created.get_json()["id"]
+    changed = api_as(staff).patch(f"/processes/{process_id}", json={"voting_requires_verified": False})
+    assert changed.status_code == 200
+    body = changed.get_json()
+    assert body["voting_requires_verified"] is False and body["title"] == "Bilancio partecipativo"
+    renamed = api_as(staff).patch(f"/processes/{process_id}", json={"title": "Bilancio 2027"})
+    assert renamed.get_json()["title"] == "Bilancio 2027"
+    assert renamed.get_json()["voting_requires_verified"] is False
+
+
+def test_patch_a_process_is_for_staff_and_checks_its_input(api_as, staff, participant):
+    process = make_process(title="Energia")
+    assert api_as(participant).patch(f"/processes/{process.id}", json={
+        "voting_requires_verified": True}).status_code == 403
+    wrong = api_as(staff).patch(f"/processes/{process.id}", json={"voting_requires_verified": "yes"})
+    assert wrong.status_code == 422
+    short = api_as(staff).patch(f"/processes/{process.id}", json={"title": "E"})
+    assert short.status_code == 422 and "title" in short.get_json()["error"]["fields"]
+    assert api_as(staff).patch("/processes/999999", json={"title": "Energia"}).status_code == 404

@@ -22,7 +22,8 @@ def test_good_credentials_give_a_token_and_the_user(api, participant):
     assert body["expires_at"].endswith("Z")
     assert body["user"] == {"id": participant.id, "display_name": participant.display_name,
                             "role": "participant", "category": "citizen",
-                            "organizations": [], "blocked": False}
+                            "organizations": [], "blocked": False, "verified": False,
+                            "identity_providers": []}
 
 
 def test_only_a_sha256_hash_of_the_token_is_stored(api, participant):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,11 +64,12 @@ class LiveServer:
                 empty_sqlite_tables(connection)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@contextmanager
+def serve(tmp_path_factory, **overrides):
+    """The app on its own SQLite file, served over HTTP on a free port, in a thread."""
     database = tmp_path_factory.mktemp("browser-db") / "live.sqlite"
     # CSRF on, as in production: the forms must carry their tokens in a real browser.
-    app = build_app(f"sqlite:///{database}", WTF_CSRF_ENABLED=True)
+    app = build_app(f"sqlite:///{database}", WTF_CSRF_ENABLED=True, **overrides)
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -85,6 +87,12 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    with serve(tmp_path_factory) as live:
+        yield live
 
 
 @pytest.fixture(scope="session")

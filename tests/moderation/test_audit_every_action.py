@@ -143,6 +143,14 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     ledger.once("user.blocked", lambda: moderation.block_user(
         moderator, author, reason="Repeated insults in the threads."))
     ledger.once("user.unblocked", lambda: moderation.unblock_user(moderator, author))
+    # verified identities (SPID/CIE): verified, linked, unlinked
+    from consult.identity import services as identity
+
+    person = identity.Identity(provider="spid", subject="spid-sub", fiscal_hash="0" * 64,
+                               name="Anna", email=None)
+    ledger.once("identity.verified", lambda: identity.mark_verified(other, "spid"))
+    ledger.once("identity.linked", lambda: identity.link(other, person))
+    ledger.once("identity.unlinked", lambda: identity.unlink(other, "spid"))
     # data exports
     ledger.once("audit.exported", lambda: audit.export_log(admin, audit.LogFilters()))
 

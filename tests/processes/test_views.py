@@ -105,3 +105,18 @@ def test_italian_list_and_timeline_elide_the_article_before_the_11th(client):
     assert "dall'<time" in page and "dal <time" not in page
     client.set_cookie("lang", "en")
     assert "from Sep 11, 2025 to Oct 8, 2025" in client.get("/processes").get_data(as_text=True)
+
+
+def test_staff_set_voting_to_verified_identities_only(login_as, staff):
+    client = login_as(staff)
+    process = make_process(title="Bilancio partecipativo")
+    form = client.get(f"/processes/{process.slug}/edit").get_data(as_text=True)
+    assert "Voting open to verified identities only (SPID, CIE)" in form
+    response = client.post(f"/processes/{process.slug}/edit", data={
+        "title": "Bilancio partecipativo", "summary": "", "voting_requires_verified": "y"})
+    assert response.status_code == 302
+    db.session.refresh(process)
+    assert process.voting_requires_verified
+    client.post(f"/processes/{process.slug}/edit", data={"title": "Bilancio partecipativo"})
+    db.session.refresh(process)
+    assert not process.voting_requires_verified

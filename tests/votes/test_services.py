@@ -138,3 +138,20 @@ def test_category_follows_the_voter_when_the_vote_changes(participant, proposal)
     services.cast_vote(participant, proposal, "against")
     db.session.commit()
     assert services.tally(proposal).by_category["association"]["against"] == 1
+
+
+def test_the_verified_only_rule_costs_one_query_for_an_unverified_voter(process, count_queries):
+    """The process's rule is read for an unverified account only; a verified one skips it."""
+    from consult.database import utcnow
+
+    proposal = make_proposal(process)
+    unverified, verified = make_user(), make_user()
+    verified.verified_at = utcnow()
+    db.session.commit()
+    counts = []
+    for user in (unverified, verified):
+        with count_queries() as counter:
+            services.cast_vote(user, proposal, "favor")
+        counts.append(counter.count)
+        db.session.commit()
+    assert counts[0] == counts[1] + 1
