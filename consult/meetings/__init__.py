@@ -1,0 +1,31 @@
+"""Meetings and co-design workshops: organised in a process, registered for (with a
+waiting list), in iCalendar, and tied to the proposals, sections and amendments they produced."""
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)
+
+from consult.meetings import views  # noqa: E402,F401  (routes attach to bp)
+from consult.meetings.mailing import MESSAGES  # noqa: E402
+from consult.notifications.services import MESSAGES as NOTIFICATION_MESSAGES  # noqa: E402
+
+NOTIFICATION_MESSAGES.update(MESSAGES)
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    """"Discussed at" on proposal, section and amendment pages; labels for the templates."""
+    from consult.meetings.forms import ACCESS_LABELS, KIND_LABELS, STATUS_LABELS
+    from consult.meetings.services import meetings_discussing, meetings_of_process
+
+    state.app.jinja_env.globals.update(
+        meetings_discussing=meetings_discussing,
+        process_meetings=lambda process: meetings_of_process(process.id),
+        meeting_kind_labels=KIND_LABELS, meeting_status_labels=STATUS_LABELS,
+        meeting_access_labels=ACCESS_LABELS,
+    )
+
+
+def register_cli(app) -> None:
+    from consult.meetings.cli import meetings_cli
+
+    app.cli.add_command(meetings_cli)
