@@ -29,3 +29,24 @@ def register_cli(app) -> None:
     from consult.meetings.cli import meetings_cli
 
     app.cli.add_command(meetings_cli)
+
+
+def _register_open_data() -> None:
+    """The meetings dataset on the open-data page and in the DCAT-AP_IT catalogue."""
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import func, select
+
+    from consult.meetings.models import Meeting
+    from consult.meetings.services import OPEN_DATA_COLUMNS, open_data_rows
+    from consult.opendata.services import DATASETS, Dataset
+
+    DATASETS["meetings"] = Dataset(
+        "meetings", _l("Meetings and workshops"),
+        _l("The meetings and co-design workshops of each process: when and where, kind, status, "
+           "places, registrations and people present, minutes, accessibility and the proposals "
+           "they produced. Without personal data: nobody's registration is published."),
+        OPEN_DATA_COLUMNS, open_data_rows, lambda: select(func.max(Meeting.updated_at)),
+        ("GOVE", "SOCI"), ("incontri", "laboratori", "partecipazione", "co-progettazione"))
+
+
+_register_open_data()

@@ -694,3 +694,37 @@ def link_choices(process_id: int) -> dict[str, list[tuple[int, str]]]:
         "amendments": [(i, _("Amendment %(id)s to “%(section)s”", id=i, section=heading))
                        for i, heading in amendments],
     }
+
+
+# --- open data (no personal data) --------------------------------------------------------------------
+
+OPEN_DATA_COLUMNS = ("id", "process_id", "organization", "title", "description", "kind", "address",
+                     "starts_at", "ends_at", "status", "capacity", "registrations",
+                     "attendees", "minutes", "step_free", "hearing_loop", "sign_language",
+                     "proposal_ids", "created_at")
+
+
+def open_data_rows():
+    """Each meeting with its counts and links; never who registered, never the online link."""
+    from consult.meetings.models import meeting_proposals
+
+    last = 0
+    while True:
+        batch = list(db.session.scalars(
+            select(Meeting).options(joinedload(Meeting.organization))
+            .where(Meeting.id > last).order_by(Meeting.id).limit(500)))
+        if not batch:
+            return
+        linked: dict[int, list[int]] = {}
+        for meeting_id, proposal_id in db.session.execute(
+                select(meeting_proposals.c.meeting_id, meeting_proposals.c.proposal_id)
+                .where(meeting_proposals.c.meeting_id.in_([m.id for m in batch]))
+                .order_by(meeting_proposals.c.proposal_id)):
+            linked.setdefault(meeting_id, []).append(proposal_id)
+        for m in batch:
+            yield (m.id, m.process_id, m.organization.name if m.organization else "", m.title,
+                   m.description, m.kind, m.address, m.starts_at, m.ends_at, m.status, m.capacity,
+                   m.registrations_count, m.attendees_count, m.minutes or "", m.step_free,
+                   m.hearing_loop, m.sign_language, " ".join(str(i) for i in linked.get(m.id, [])),
+                   m.created_at)
+        last = batch[-1].id
