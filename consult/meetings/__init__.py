@@ -11,6 +11,31 @@ from consult.notifications.services import MESSAGES as NOTIFICATION_MESSAGES  # 
 NOTIFICATION_MESSAGES.update(MESSAGES)
 
 
+def _register_audit_labels() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from consult.audit.labels import ACTION_LABELS, TARGET_TYPE_LABELS
+
+    ACTION_LABELS.update({
+        "meeting.created": _l("Meeting organised"),
+        "meeting.edited": _l("Meeting edited"),
+        "meeting.cancelled": _l("Meeting cancelled"),
+        "meeting.held": _l("Meeting marked as held"),
+        "meeting.minutes_edited": _l("Minutes of a meeting edited"),
+        "meeting.links_changed": _l("Outcomes of a meeting changed"),
+        "meeting.registered": _l("Registered for a meeting"),
+        "meeting.waitlisted": _l("Joined the waiting list of a meeting"),
+        "meeting.unregistered": _l("Registration for a meeting withdrawn"),
+        "meeting.promoted": _l("Moved up from the waiting list"),
+        "meeting.messaged": _l("Message sent to the participants of a meeting"),
+        "meeting.registrations_downloaded": _l("Sign-in sheet of a meeting downloaded"),
+    })
+    TARGET_TYPE_LABELS["meeting"] = _l("Meeting")
+
+
+_register_audit_labels()
+
+
 @bp.record_once
 def _template_helpers(state) -> None:
     """"Discussed at" on proposal, section and amendment pages; labels for the templates."""

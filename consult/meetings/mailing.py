@@ -19,6 +19,7 @@ from consult.mail import send_mail
 
 log = logging.getLogger("consult.meetings")
 _OUTBOX = "consult_meeting_mail"
+PLACE_HOLDERS_ONLY = ("meeting.promoted", "meeting.reminder")
 
 # Notification wordings (added to consult.notifications.services.MESSAGES).
 MESSAGES = {
@@ -44,6 +45,8 @@ def tell(user, kind: str, meeting, *, actor=None, reason: str = "", text: str = 
                                   message=MESSAGES[kind] % {"title": meeting.title})).split())
         body = current_app.jinja_env.get_template("meetings/email/notice.txt").render(
             user=user, kind=kind, meeting=meeting, reason=reason, text=text,
+            # Only those who hold a place are told the online link (promoted, reminded).
+            online_url=meeting.online_url if kind in PLACE_HOLDERS_ONLY else "",
             url=external_url("meetings.detail", meeting_id=meeting.id),
             ics_url=external_url("meetings.ics", meeting_id=meeting.id),
             message=MESSAGES[kind] % {"title": meeting.title})

@@ -316,8 +316,7 @@ def publish_proposal_from_meeting(actor, meeting: Meeting, *, title: str, body: 
 
     _require_manager(actor, meeting)
     proposal = publish_proposal(actor, meeting.process, title=title, body=body, theme=theme)
-    meeting.proposals.append(proposal)
-    record(actor, "meeting.proposal_published", meeting, reason=str(proposal.id))
+    meeting.proposals.append(proposal)  # the publication is the entry of the log
     db.session.flush()
     return proposal
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from consult import permissions
 from consult.accounts.models import Organization
+from consult.database import utcnow
 from consult.errors import DomainError
 from consult.exports import csv_response
 from consult.extensions import db
@@ -81,7 +82,7 @@ def _detail_page(meeting: Meeting, status: int = 200):
         position=services.waitlist_position(registration),
         show_online_url=services.can_see_online_url(current_user, meeting, registration),
         can_manage=permissions.can_manage_meeting(current_user, meeting),
-        action_form=ActionForm(),
+        has_started=meeting.starts_at <= utcnow(), action_form=ActionForm(),
     ), status
 
 
@@ -315,3 +316,18 @@ def new_proposal(meeting_id: int):
     elif form.is_submitted():
         status = 422
     return render_template("meetings/proposal_form.html", form=form, meeting=meeting), status
+
+
+@bp.route("/meetings/<int:meeting_id>/held", methods=["POST"])
+def mark_held(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    _require_manager(meeting)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _detail_page(meeting, 400)
+    with service_call() as call:
+        services.mark_held(current_user, meeting)
+    if not call.ok:
+        return _detail_page(meeting, call.status)
+    flash(_("The meeting is marked as held. Publish its minutes when they are ready."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))

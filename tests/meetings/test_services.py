@@ -123,6 +123,7 @@ def test_a_verified_only_process_refuses_unverified_accounts(process, participan
 def test_unregistering_moves_the_first_waiting_person_up(process, outbox):
     meeting = make_meeting(process, capacity=1)
     leaving, first_waiting, second_waiting = make_user(), make_user(), make_user()
+    first_waiting.locale = "en"  # the e-mail comes in the reader's language
     add_registration(meeting, leaving)
     add_registration(meeting, first_waiting, "waitlisted")
     add_registration(meeting, second_waiting, "waitlisted")
@@ -216,7 +217,7 @@ def test_messages_go_to_the_registered_only_by_default(editor, process, outbox):
     assert services.message_registrants(editor, meeting, "Bring a laptop.") == 1
     db.session.commit()
     assert [mail.to for mail in outbox] == [registered.email]
-    assert "Bring a laptop." in outbox[0].body
+    assert "Bring a laptop." in outbox[0].body and "Lecce Partecipa" in outbox[0].subject
 
 
 def test_the_sign_in_sheet_is_for_staff(editor, staff, process):
@@ -231,13 +232,15 @@ def test_the_sign_in_sheet_is_for_staff(editor, staff, process):
 # --- reminders -------------------------------------------------------------------------------------
 
 def test_reminders_go_once_to_the_registered_of_meetings_within_a_day(process, outbox):
-    soon = make_meeting(process, starts_in=timedelta(hours=20))
+    soon = make_meeting(process, starts_in=timedelta(hours=20), kind="hybrid",
+                        online_url="https://meet.example.org/room")
     later = make_meeting(process, starts_in=timedelta(days=3))
     registered = add_registration(soon).user
     add_registration(soon, status="waitlisted")
     add_registration(later)
     assert services.send_meeting_reminders() == 1
     assert [mail.to for mail in outbox] == [registered.email]
+    assert "https://meet.example.org/room" in outbox[0].body  # they hold a place
     assert services.send_meeting_reminders() == 0
     assert services.send_meeting_reminders(utcnow() + timedelta(days=2, hours=12)) == 1
     assert len(outbox) == 2

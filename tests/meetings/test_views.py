@@ -172,3 +172,14 @@ def test_the_list_runs_a_fixed_number_of_queries(client, process, count_queries)
         client.get("/meetings")
     assert few.count == many.count
 
+
+
+def test_organisers_mark_a_started_meeting_as_held(client, login_as, staff, process):
+    upcoming = make_meeting(process)
+    started = make_meeting(process, starts_in=timedelta(minutes=-30))
+    login_as(staff)
+    assert "Mark as held" not in client.get(f"/meetings/{upcoming.id}").text
+    assert "Mark as held" in client.get(f"/meetings/{started.id}").text
+    assert client.post(f"/meetings/{upcoming.id}/held").status_code == 409
+    assert client.post(f"/meetings/{started.id}/held").status_code == 302
+    assert db.session.get(Meeting, started.id).status == "held"
