@@ -182,6 +182,13 @@ def edit_meeting(actor, meeting: Meeting, changes: dict) -> Meeting:
     changed = [name for name in EDITABLE if values[name] != current[name]]
     if not changed:
         return meeting
+    if "capacity" in changed and values["capacity"] is not None:
+        _lock(meeting)
+        registered = _count(meeting.id, "registered")
+        if values["capacity"] < registered:
+            message = _("%(count)s people are already registered: the capacity cannot be lower.",
+                        count=registered)
+            raise InvalidInput(message, {"capacity": [message]})
     for name in changed:
         setattr(meeting, name, values[name])
     meeting.updated_at = utcnow()
@@ -347,9 +354,13 @@ def update_meeting(actor, meeting: Meeting, changes: dict) -> Meeting:
 # --- registering ------------------------------------------------------------------------------
 
 def _lock(meeting: Meeting) -> None:
-    """Take the meeting's row lock until the transaction ends (see the module's docstring)."""
+    """Take the meeting's row lock until the transaction ends (see the module's docstring),
+    then read again what another transaction may have changed before it: its status,
+    capacity, waiting list and start."""
     db.session.execute(update(Meeting.__table__).where(Meeting.__table__.c.id == meeting.id)
                        .values(sequence=Meeting.__table__.c.sequence))
+    if meeting not in db.session.dirty:
+        db.session.refresh(meeting, ["status", "capacity", "waitlist", "starts_at"])
 
 
 def _count(meeting_id: int, status: str) -> int:
@@ -386,6 +397,7 @@ def register(user, meeting: Meeting, now: datetime | None = None) -> Registratio
     now = now or utcnow()
     _require_open(meeting, now)
     _lock(meeting)
+    _require_open(meeting, now)  # as it is now that no other change of it can run
     existing = _registration_of(user, meeting)
     if existing is not None:
         return existing

@@ -272,3 +272,14 @@ def test_month_view_groups_by_lecce_day(process):
     assert view.previous == "2031-03" and view.next == "2031-05"
     with pytest.raises(InvalidInput):
         services.parse_month("2031-13")
+
+
+def test_the_capacity_cannot_drop_below_the_registered(staff, process):
+    meeting = make_meeting(process, capacity=5)
+    for _ in range(3):
+        add_registration(meeting)
+    with pytest.raises(InvalidInput) as error:
+        services.edit_meeting(staff, meeting, {"capacity": 2})
+    assert "capacity" in error.value.fields
+    services.edit_meeting(staff, meeting, {"capacity": 3})
+    assert meeting.capacity == 3
