@@ -164,10 +164,12 @@ def test_lists_month_view_and_process_panel(client, process, count_queries):
 def test_the_list_runs_a_fixed_number_of_queries(client, process, count_queries):
     make_meeting(process)
     client.get("/meetings")
+    db.session.expire_all()
     with count_queries() as few:
         client.get("/meetings")
     for _ in range(15):
         make_meeting(process)
+    db.session.expire_all()
     with count_queries() as many:
         client.get("/meetings")
     assert few.count == many.count
@@ -183,3 +185,21 @@ def test_organisers_mark_a_started_meeting_as_held(client, login_as, staff, proc
     assert client.post(f"/meetings/{upcoming.id}/held").status_code == 409
     assert client.post(f"/meetings/{started.id}/held").status_code == 302
     assert db.session.get(Meeting, started.id).status == "held"
+
+
+def test_a_meeting_page_runs_a_fixed_number_of_queries(client, login_as, staff, process, count_queries):
+    meeting = make_meeting(process, starts_in=timedelta(hours=-2), capacity=50)
+    login_as(staff)
+    client.get(f"/meetings/{meeting.id}")
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get(f"/meetings/{meeting.id}")
+    for _ in range(10):
+        add_registration(meeting)
+    proposals = [make_proposal(process) for _ in range(5)]
+    meeting.proposals = proposals
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as many:
+        assert client.get(f"/meetings/{meeting.id}").status_code == 200
+    assert few.count == many.count
