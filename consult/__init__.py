@@ -39,6 +39,7 @@ FEATURES = (
     "consult.backups",
     "consult.mail",
     "consult.identity",
+    "consult.meetings",
 )
 
 

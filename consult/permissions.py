@@ -273,3 +273,38 @@ def can_follow(user) -> bool:
     accounts keep reading, so they may keep following too."""
     return (getattr(user, "is_authenticated", False) and user.is_active
             and user.is_confirmed)
+
+
+# --- meetings and co-design workshops (issue 22) ----------------------------------------------
+
+def meeting_organizations(user) -> list:
+    """The partner organisations whose meetings this account organises (as an approved editor)."""
+    if not is_active_participant(user):
+        return []
+    return [m.organization for m in user.memberships
+            if m.status == "approved" and m.role == "editor" and m.organization.is_partner]
+
+
+def can_organise_meetings(user) -> bool:
+    """Create meetings: staff, and editors of partner organisations (for their organisation)."""
+    return is_staff(user) or is_partner_editor(user)
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    """Edit, cancel, publish the minutes, see the registrations, message the registered:
+    staff, and the editors of the partner organisation that organises it."""
+    if is_staff(user):
+        return True
+    return meeting.organization_id is not None and any(
+        organization.id == meeting.organization_id for organization in meeting_organizations(user))
+
+
+def can_download_registrations(user, meeting) -> bool:
+    """The sign-in sheet with e-mail addresses: staff only."""
+    return is_staff(user)
+
+
+def can_register_for_meeting(user, meeting) -> bool:
+    """An active participant, verified when the process asks for it (the service also
+    checks the meeting: scheduled, not started)."""
+    return is_active_participant(user) and meets_verification(user, meeting.process)

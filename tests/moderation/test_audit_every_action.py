@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,10 @@ from consult.audit.labels import TARGET_TYPE_LABELS
 from consult.audit.models import AuditEntry
 from consult.documents import services as documents
 from consult.drafts import services as drafts
+from consult.database import utcnow
 from consult.extensions import db
+from consult.meetings import services as meetings
+from consult.meetings.models import Meeting
 from consult.moderation import services as moderation
 from consult.plans import services as plans
 from consult.processes import services as processes
@@ -24,6 +27,18 @@ from tests.factories import make_organization, make_user
 from tests.moderation.factories import make_comment, make_draft
 
 ROOT = Path(__file__).resolve().parents[2] / "consult"
+
+
+def _organise_meeting(staff, process):
+    start = datetime(2031, 5, 12, 17, 30)
+    return meetings.create_meeting(staff, process, title="Workshop", description="Together.",
+                                   starts_at=start, ends_at=start + timedelta(hours=2),
+                                   kind="in_person", address="Lecce", capacity=1)
+
+
+def _with_capacity(meeting, capacity):
+    meeting.capacity = capacity  # as an edit would, without its own entry
+    return meeting
 
 
 class Ledger:
@@ -151,6 +166,28 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     ledger.once("identity.verified", lambda: identity.mark_verified(other, "spid"))
     ledger.once("identity.linked", lambda: identity.link(other, person))
     ledger.once("identity.unlinked", lambda: identity.unlink(other, "spid"))
+    # meetings (issue 22)
+    ledger.once("meeting.created", lambda: _organise_meeting(staff, process))
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.id))
+    ledger.once("meeting.edited", lambda: meetings.edit_meeting(staff, meeting, {"title": "Assembly"}))
+    ledger.once("meeting.registered", lambda: meetings.register(author, meeting))
+    ledger.once("meeting.waitlisted", lambda: meetings.register(other, meeting))
+    ledger.once("meeting.messaged", lambda: meetings.message_registrants(staff, meeting, "Hello."))
+    ledger.once("meeting.registrations_downloaded", lambda: meetings.sign_in_sheet(staff, meeting))
+    ledger.once("meeting.unregistered", lambda: meetings.unregister(other, meeting))
+    meetings.register(other, meeting)
+    db.session.commit()
+    ledger.once("meeting.promoted", lambda: meetings._promote_waiting(
+        _with_capacity(meeting, 2)))
+    meeting.starts_at = utcnow() - timedelta(hours=1)
+    ledger.once("meeting.held", lambda: meetings.mark_held(staff, meeting))
+    ledger.once("meeting.minutes_edited", lambda: meetings.publish_outcomes(
+        staff, meeting, minutes="Minutes.", attendees_count=2))
+    ledger.once("meeting.links_changed", lambda: meetings.set_links(
+        staff, meeting, section_ids=[section.id]))
+    to_cancel = _organise_meeting(staff, process)
+    db.session.commit()
+    ledger.once("meeting.cancelled", lambda: meetings.cancel_meeting(staff, to_cancel, "Rain."))
     # data exports
     ledger.once("audit.exported", lambda: audit.export_log(admin, audit.LogFilters()))
 
