@@ -33,6 +33,7 @@ FEATURES = (
     "consult.documents",
     "consult.drafts",
     "consult.plans",
+    "consult.funding",
     "consult.dashboard",
     "consult.reports",
     "consult.bench",

@@ -21,6 +21,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "consult.proposals.demo",
     "consult.documents.demo",
     "consult.plans.demo",
+    "consult.funding.demo",
     "consult.reports.demo",
     "consult.moderation.demo",
 )

@@ -16,6 +16,7 @@ from consult.documents import services as documents
 from consult.drafts import services as drafts
 from consult.extensions import db
 from consult.moderation import services as moderation
+from consult.funding import services as funding
 from consult.plans import services as plans
 from consult.processes import services as processes
 from consult.proposals import services as proposals
@@ -40,6 +41,14 @@ class Ledger:
         assert new == [action], f"{action}: {new}"
         self.seen.add(action)
         return result
+
+
+def _editor_of(user, organization) -> None:
+    from consult.accounts.models import Membership
+
+    db.session.add(Membership(user_id=user.id, organization_id=organization.id, role="editor",
+                              status="approved"))
+    db.session.flush()
 
 
 @pytest.fixture
@@ -109,6 +118,19 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     update = ledger.once("plan.update_added", lambda: plans.add_update(
         staff, plan, happened_on=date(2025, 3, 1), body="Work started."))
     ledger.once("plan.update_withdrawn", lambda: plans.withdraw_update(staff, update, reason="Wrong date."))
+    # funding calls: publishing, interest, consortium
+    call = ledger.once("call.created", lambda: funding.create_call(
+        staff, title="Smart grids", programme="horizon_europe", opens_on="2026-01-01",
+        deadline="2099-12-31"))
+    ledger.once("call.updated", lambda: funding.update_call(staff, call, reference="HE-1"))
+    partner = make_organization(name="Funding partner")
+    call_editor = make_user(display_name="Call editor")
+    _editor_of(call_editor, partner)
+    ledger.once("call.interest_expressed", lambda: funding.express_interest(
+        call_editor, call, organization_id=partner.id, role="partner"))
+    ledger.once("call.consortium_confirmed", lambda: funding.set_consortium_member(staff, call, partner.id, True))
+    ledger.once("call.consortium_removed", lambda: funding.set_consortium_member(staff, call, partner.id, False))
+    ledger.once("call.interest_withdrawn", lambda: funding.withdraw_interest(staff, call, partner.id))
     # the report back
     ledger.once("report.saved", lambda: reports.save_report(staff, process, summary="What we heard."))
     closed = processes.create_process(staff, title="Lecce 2020", summary="Done.", phase="closed")
