@@ -34,6 +34,7 @@ FEATURES = (
     "consult.drafts",
     "consult.plans",
     "consult.funding",
+    "consult.news",
     "consult.dashboard",
     "consult.reports",
     "consult.bench",

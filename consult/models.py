@@ -16,4 +16,5 @@ from consult.documents.models import Amendment, Document, Section, SectionRevisi
 from consult.drafts.models import Draft, DraftCoauthor, DraftRevision, ProposalCredit  # noqa: F401
 from consult.moderation.models import Report  # noqa: F401
 from consult.funding.models import CallInterest, FundingCall  # noqa: F401
+from consult.news.models import NewsItem  # noqa: F401
 import consult.search.schema  # noqa: E402,F401  (search index tables and triggers, both databases)

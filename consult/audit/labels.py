@@ -12,6 +12,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 ACTION_LABELS = {
+    # news
+    "news.created": _l("News written"),
+    "news.updated": _l("News changed"),
+    "news.unpublished": _l("News unpublished"),
+    "news.republished": _l("News published again"),
     # funding calls
     "call.created": _l("Funding call published"),
     "call.updated": _l("Funding call changed"),
@@ -82,6 +87,7 @@ ACTION_LABELS = {
 
 # What an entry is about (AuditEntry.target_type).
 TARGET_TYPE_LABELS = {
+    "news": _l("News"),
     "call": _l("Funding call"),
     "process": _l("Process"),
     "document": _l("Document"),

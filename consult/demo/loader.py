@@ -22,6 +22,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "consult.documents.demo",
     "consult.plans.demo",
     "consult.funding.demo",
+    "consult.news.demo",
     "consult.reports.demo",
     "consult.moderation.demo",
 )

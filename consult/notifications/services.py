@@ -57,6 +57,8 @@ MESSAGES = {
     # Funding calls (consult.funding).
     "call.consortium_changed": _l("The consortium for the funding call “%(title)s” has changed."),
     "call.deadline": _call_deadline,
+    # News (consult.news).
+    "news.published": _l("News from “%(title)s”: “%(item)s”."),
 }
 
 

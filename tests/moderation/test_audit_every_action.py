@@ -17,6 +17,7 @@ from consult.drafts import services as drafts
 from consult.extensions import db
 from consult.moderation import services as moderation
 from consult.funding import services as funding
+from consult.news import services as news
 from consult.plans import services as plans
 from consult.processes import services as processes
 from consult.proposals import services as proposals
@@ -131,6 +132,11 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     ledger.once("call.consortium_confirmed", lambda: funding.set_consortium_member(staff, call, partner.id, True))
     ledger.once("call.consortium_removed", lambda: funding.set_consortium_member(staff, call, partner.id, False))
     ledger.once("call.interest_withdrawn", lambda: funding.withdraw_interest(staff, call, partner.id))
+    # news
+    item = ledger.once("news.created", lambda: news.create_news(staff, title="Open", summary="Now."))
+    ledger.once("news.updated", lambda: news.update_news(staff, item, summary="Open now."))
+    ledger.once("news.unpublished", lambda: news.unpublish_news(staff, item))
+    ledger.once("news.republished", lambda: news.republish_news(staff, item))
     # the report back
     ledger.once("report.saved", lambda: reports.save_report(staff, process, summary="What we heard."))
     closed = processes.create_process(staff, title="Lecce 2020", summary="Done.", phase="closed")
