@@ -33,6 +33,8 @@ FEATURES = (
     "consult.documents",
     "consult.drafts",
     "consult.plans",
+    "consult.funding",
+    "consult.news",
     "consult.dashboard",
     "consult.reports",
     "consult.bench",

@@ -18,4 +18,6 @@ from consult.moderation.models import Report  # noqa: F401
 from consult.mail.models import MailDelivery  # noqa: F401
 from consult.identity.models import IdentityLink  # noqa: F401
 from consult.meetings.models import Meeting, Registration  # noqa: F401
+from consult.funding.models import CallInterest, FundingCall  # noqa: F401
+from consult.news.models import NewsItem  # noqa: F401
 import consult.search.schema  # noqa: E402,F401  (search index tables and triggers, both databases)

@@ -189,6 +189,16 @@ def can_manage_plans(user) -> bool:
     return can_publish(user)
 
 
+def can_publish_news(user) -> bool:
+    """Write, schedule and unpublish the office's news: staff."""
+    return is_staff(user)
+
+
+def can_manage_funding_calls(user) -> bool:
+    """Publish and change funding calls, confirm consortia: staff."""
+    return is_staff(user)
+
+
 def can_publish_report(user) -> bool:
     """Write and publish a process's report back (restituzione): staff."""
     return can_publish(user)

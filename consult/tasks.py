@@ -91,6 +91,12 @@ PERIODIC_JOBS: list[tuple[crontab, str]] = [
     (crontab(minute="*"), "consult.mail.services:requeue_due"),
     (crontab(minute="*"), "consult.notifications.delivery:send_pending"),
     (crontab(minute="*/15"), "consult.tasks:send_due_digests"),
+    # Meetings: the reminder 24 hours before (each registration once).
+    (crontab(minute="*/5"), "consult.meetings.services:send_meeting_reminders"),
+    # Funding calls: the reminders 14 and 3 days before the deadline (each once).
+    (crontab(minute="0", hour="*"), "consult.funding.services:send_deadline_reminders"),
+    # News scheduled for later: its process's followers are told when its time comes.
+    (crontab(minute="*"), "consult.news.services:announce_due_news"),
 ]
 
 

@@ -12,6 +12,18 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 ACTION_LABELS = {
+    # news
+    "news.created": _l("News written"),
+    "news.updated": _l("News changed"),
+    "news.unpublished": _l("News unpublished"),
+    "news.republished": _l("News published again"),
+    # funding calls
+    "call.created": _l("Funding call published"),
+    "call.updated": _l("Funding call changed"),
+    "call.interest_expressed": _l("Interest in a funding call expressed"),
+    "call.interest_withdrawn": _l("Interest in a funding call withdrawn"),
+    "call.consortium_confirmed": _l("Organisation confirmed in a consortium"),
+    "call.consortium_removed": _l("Organisation taken out of a consortium"),
     # processes, documents and amendments
     "process.created": _l("Process created"),
     "process.edited": _l("Process edited"),
@@ -78,6 +90,8 @@ ACTION_LABELS = {
 
 # What an entry is about (AuditEntry.target_type).
 TARGET_TYPE_LABELS = {
+    "news": _l("News"),
+    "call": _l("Funding call"),
     "process": _l("Process"),
     "document": _l("Document"),
     "section": _l("Section"),

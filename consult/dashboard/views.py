@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from consult.accounts.forms import CATEGORY_LABELS
 from consult.dashboard import bp, services
 from consult.dashboard.charts import bar_chart
+from consult.funding.services import open_budget_for_plans
 from consult.plans.forms import FUNDING_LABELS, STATUS_LABELS
 from consult.site.models import CityProfile
 
@@ -62,4 +63,5 @@ def index():
     return render_template(
         "dashboard/index.html", stats=stats, investment=Decimal(stats["investments_eur"]),
         profile=CityProfile.current(), charts=build_charts(stats),
-        status_labels=STATUS_LABELS, funding_labels=FUNDING_LABELS)
+        status_labels=STATUS_LABELS, funding_labels=FUNDING_LABELS,
+        open_calls_budget=open_budget_for_plans())

@@ -21,6 +21,8 @@ DEMO_STEPS: tuple[str, ...] = (
     "consult.proposals.demo",
     "consult.documents.demo",
     "consult.plans.demo",
+    "consult.funding.demo",
+    "consult.news.demo",
     "consult.reports.demo",
     "consult.moderation.demo",
     "consult.meetings.demo",

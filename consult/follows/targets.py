@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 
-FOLLOW_TYPES = ("process", "proposal", "plan", "amendment", "draft", "section")
+FOLLOW_TYPES = ("process", "proposal", "plan", "amendment", "draft", "section", "call")
 FOLLOW_TYPE_LABELS = {
     "process": _l("Process"),
     "proposal": _l("Proposal"),
@@ -20,6 +20,7 @@ FOLLOW_TYPE_LABELS = {
     "amendment": _l("Amendment"),
     "draft": _l("Draft"),
     "section": _l("Section"),
+    "call": _l("Funding call"),
 }
 
 

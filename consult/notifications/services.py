@@ -17,6 +17,12 @@ def _reported_hidden(count: str, **_params) -> str:
                     int(count), count=count)
 
 
+def _call_deadline(title: str, days: str, **_params) -> str:
+    return ngettext("The funding call “%(title)s” closes in %(num)s day.",
+                    "The funding call “%(title)s” closes in %(num)s days.",
+                    int(days), title=title, num=int(days))
+
+
 # The wording of each kind; parameters are filled in when the notification is shown.
 # A wording that agrees with a number is a function of the parameters calling ngettext.
 # Features add their kinds here.
@@ -48,6 +54,11 @@ MESSAGES = {
     "follow.new_proposal": _l("A new proposal in “%(title)s”: “%(item)s”."),
     "follow.new_plan": _l("A new action plan in “%(title)s”: “%(item)s”."),
     "follow.plan_update": _l("There is a progress update on the action plan “%(title)s”."),
+    # Funding calls (consult.funding).
+    "call.consortium_changed": _l("The consortium for the funding call “%(title)s” has changed."),
+    "call.deadline": _call_deadline,
+    # News (consult.news).
+    "news.published": _l("News from “%(title)s”: “%(item)s”."),
 }
 
 

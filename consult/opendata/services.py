@@ -18,9 +18,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from consult.accounts.models import CATEGORIES, User
+from consult.accounts.models import CATEGORIES, Organization, User
 from consult.comments.models import Comment
 from consult.extensions import db
+from consult.funding.models import CallInterest, FundingCall
 from consult.plans.models import ActionPlan, ProgressUpdate, plan_proposals
 from consult.processes.models import Process
 from consult.proposals.models import Proposal
@@ -134,6 +135,41 @@ def comment_rows() -> Iterator[tuple]:
         yield from (tuple(row) for row in batch)
 
 
+CALL_COLUMNS = ("id", "title", "programme", "reference", "opens_on", "deadline", "budget_eur",
+                "url", "plan_ids", "created_at", "updated_at")
+
+
+def call_rows() -> Iterator[tuple]:
+    query = select(FundingCall).options(selectinload(FundingCall.plans))
+    for batch in _batches(query, FundingCall.id):
+        for (call,) in batch:
+            yield (call.id, call.title, call.programme, call.reference, call.opens_on,
+                   call.deadline, _money(call.budget_eur) if call.budget_eur is not None else "",
+                   call.url, " ".join(str(plan.id) for plan in call.plans), call.created_at,
+                   call.updated_at)
+
+
+CONSORTIUM_COLUMNS = ("call_id", "organization_id", "organization", "role", "confirmed")
+
+
+def consortium_rows() -> Iterator[tuple]:
+    """Organisations only: who expressed interest, never which person did."""
+    query = (select(CallInterest.id, CallInterest.call_id, CallInterest.organization_id,
+                    Organization.name, CallInterest.role, CallInterest.confirmed)
+             .join(Organization, Organization.id == CallInterest.organization_id)
+             .where(CallInterest.withdrawn_at.is_(None)))
+    for batch in _batches(query, CallInterest.id):
+        yield from (tuple(row)[1:] for row in batch)
+
+
+def _calls_modified() -> Select:
+    return select(func.max(FundingCall.updated_at))
+
+
+def _consortia_modified() -> Select:
+    return select(func.max(CallInterest.created_at))
+
+
 DATASETS: dict[str, Dataset] = {
     "processes": Dataset(
         "processes", _l("Participatory processes"),
@@ -160,6 +196,19 @@ DATASETS: dict[str, Dataset] = {
         COMMENT_COLUMNS, comment_rows,
         lambda: select(func.max(Comment.created_at)).where(public_comment()),
         ("GOVE", "SOCI"), ("commenti", "discussione", "partecipazione")),
+    "funding-calls": Dataset(
+        "funding-calls", _l("Funding calls"),
+        _l("The European, national and regional calls that could fund the action plans: "
+           "programme, reference, opening date, deadline, indicative budget in euros and the "
+           "plans each could fund."),
+        CALL_COLUMNS, call_rows, _calls_modified,
+        ("ECON", "GOVE"), ("bandi", "finanziamenti", "fondi europei")),
+    "consortia": Dataset(
+        "consortia", _l("Consortia of the funding calls"),
+        _l("The organisations interested in each funding call, the role each would take and "
+           "whether the office confirmed it in the consortium. Organisations only, no personal data."),
+        CONSORTIUM_COLUMNS, consortium_rows, _consortia_modified,
+        ("ECON", "GOVE"), ("consorzi", "partenariati", "bandi")),
 }
 
 
@@ -199,6 +248,11 @@ def json_chunks(dataset: Dataset, rows: Iterable[tuple]) -> Iterator[str]:
 def newest_proposals(limit: int = FEED_SIZE) -> list[Proposal]:
     return list(db.session.scalars(
         select(Proposal).order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(limit)))
+
+
+def newest_calls(limit: int = FEED_SIZE) -> list:
+    return list(db.session.scalars(
+        select(FundingCall).order_by(FundingCall.created_at.desc(), FundingCall.id.desc()).limit(limit)))
 
 
 def newest_plan_updates(limit: int = FEED_SIZE) -> list[ProgressUpdate]:

@@ -65,6 +65,13 @@ def plan_updates_feed():
                  updated=max((u.created_at for u in updates), default=None))
 
 
+@bp.route("/open-data/funding-calls.atom")
+def calls_feed():
+    calls = services.newest_calls()
+    return _atom("opendata/funding_calls.atom.xml", entries=calls,
+                 updated=max((c.updated_at for c in calls), default=None))
+
+
 def _atom(template: str, **context) -> Response:
     from consult.search.services import plain
 

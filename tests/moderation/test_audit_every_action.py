@@ -19,6 +19,8 @@ from consult.extensions import db
 from consult.meetings import services as meetings
 from consult.meetings.models import Meeting
 from consult.moderation import services as moderation
+from consult.funding import services as funding
+from consult.news import services as news
 from consult.plans import services as plans
 from consult.processes import services as processes
 from consult.proposals import services as proposals
@@ -55,6 +57,14 @@ class Ledger:
         assert new == [action], f"{action}: {new}"
         self.seen.add(action)
         return result
+
+
+def _editor_of(user, organization) -> None:
+    from consult.accounts.models import Membership
+
+    db.session.add(Membership(user_id=user.id, organization_id=organization.id, role="editor",
+                              status="approved"))
+    db.session.flush()
 
 
 @pytest.fixture
@@ -124,6 +134,24 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     update = ledger.once("plan.update_added", lambda: plans.add_update(
         staff, plan, happened_on=date(2025, 3, 1), body="Work started."))
     ledger.once("plan.update_withdrawn", lambda: plans.withdraw_update(staff, update, reason="Wrong date."))
+    # funding calls: publishing, interest, consortium
+    call = ledger.once("call.created", lambda: funding.create_call(
+        staff, title="Smart grids", programme="horizon_europe", opens_on="2026-01-01",
+        deadline="2099-12-31"))
+    ledger.once("call.updated", lambda: funding.update_call(staff, call, reference="HE-1"))
+    partner = make_organization(name="Funding partner")
+    call_editor = make_user(display_name="Call editor")
+    _editor_of(call_editor, partner)
+    ledger.once("call.interest_expressed", lambda: funding.express_interest(
+        call_editor, call, organization_id=partner.id, role="partner"))
+    ledger.once("call.consortium_confirmed", lambda: funding.set_consortium_member(staff, call, partner.id, True))
+    ledger.once("call.consortium_removed", lambda: funding.set_consortium_member(staff, call, partner.id, False))
+    ledger.once("call.interest_withdrawn", lambda: funding.withdraw_interest(staff, call, partner.id))
+    # news
+    item = ledger.once("news.created", lambda: news.create_news(staff, title="Open", summary="Now."))
+    ledger.once("news.updated", lambda: news.update_news(staff, item, summary="Open now."))
+    ledger.once("news.unpublished", lambda: news.unpublish_news(staff, item))
+    ledger.once("news.republished", lambda: news.republish_news(staff, item))
     # the report back
     ledger.once("report.saved", lambda: reports.save_report(staff, process, summary="What we heard."))
     closed = processes.create_process(staff, title="Lecce 2020", summary="Done.", phase="closed")

@@ -1,0 +1,219 @@
+"""News: every rule about writing, scheduling, unpublishing and reading the office's news.
+
+A news item is public from `publish_at` until staff unpublish it; before that, and after,
+only staff see it. Services flush and raise DomainError subclasses; the caller commits.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from consult import permissions
+from consult.audit.services import record
+from consult.database import is_valid_id, utcnow
+from consult.errors import InvalidInput, NotFound, PermissionDenied
+from consult.extensions import db
+from consult.follows import services as follows
+from consult.news.models import NewsItem
+from consult.processes.models import Process
+
+ROME = ZoneInfo("Europe/Rome")
+PER_PAGE = 10
+TITLE_MAX, SUMMARY_MAX, BODY_MAX = 200, 500, 50_000
+NEWS_FIELDS = ("title", "summary", "body", "process_id", "publish_at")
+_LOCAL_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2})?")
+
+
+def _require_editor(user) -> None:
+    if not permissions.can_publish_news(user):
+        raise PermissionDenied(_("Only the office's staff can publish news."))
+
+
+def parse_publish_at(value: Any) -> datetime | None:
+    """A moment written in Lecce's time (2027-03-01T09:30, as datetime inputs send it), or an
+    aware datetime from the API; empty means now. Returned in UTC."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=ROME)
+        return moment.astimezone(ZoneInfo("UTC"))
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise ValueError(_("Enter the date and time as YYYY-MM-DD HH:MM, for example 2027-03-01 09:30."))
+    if not text:
+        return None
+    match = _LOCAL_TIME.fullmatch(text)
+    try:
+        if not match:
+            raise ValueError
+        local = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}")
+    except ValueError:
+        raise ValueError(_("Enter the date and time as YYYY-MM-DD HH:MM, for example 2027-03-01 09:30.")) from None
+    if not 2000 <= local.year <= 2100:
+        raise ValueError(_("Enter a date between %(first)s and %(last)s.", first=2000, last=2100))
+    return local.replace(tzinfo=ROME).astimezone(ZoneInfo("UTC"))
+
+
+def _text(value: Any, *, required: bool, maximum: int, problems: list[str]) -> str:
+    if value is not None and not isinstance(value, str):
+        problems.append(_("Enter some text."))
+        return ""
+    text = (value or "").strip()
+    if required and not text:
+        problems.append(_("This field is required."))
+    elif len(text) > maximum:
+        problems.append(_("Use at most %(max)s characters.", max=maximum))
+    return text
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(NEWS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown news fields: {sorted(unknown)}")
+    problems: dict[str, list[str]] = {name: [] for name in NEWS_FIELDS}
+    clean: dict[str, Any] = {}
+    for name, maximum, required in (("title", TITLE_MAX, True), ("summary", SUMMARY_MAX, True),
+                                    ("body", BODY_MAX, False)):
+        if name in values:
+            clean[name] = _text(values[name], required=required, maximum=maximum,
+                                problems=problems[name])
+    if "process_id" in values:
+        clean["process_id"] = _process_id(values["process_id"], problems["process_id"])
+    if "publish_at" in values:
+        try:
+            clean["publish_at"] = parse_publish_at(values["publish_at"]) or utcnow()
+        except ValueError as error:
+            problems["publish_at"].append(str(error))
+    problems = {name: found for name, found in problems.items() if found}
+    if problems:
+        raise InvalidInput(_("Please correct the errors below."), problems)
+    return clean
+
+
+def _process_id(value: Any, problems: list[str]) -> int | None:
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if not is_valid_id(number) or db.session.get(Process, number) is None:
+        problems.append(_("Choose among the options offered."))
+        return None
+    return number
+
+
+def create_news(user, *, is_demo: bool = False, **values) -> NewsItem:
+    """A news item, public now or from `publish_at`. Required: title and summary."""
+    _require_editor(user)
+    values.setdefault("title", None)
+    values.setdefault("summary", None)
+    values.setdefault("publish_at", None)
+    item = NewsItem(created_by_id=getattr(user, "id", None), is_demo=is_demo, **_clean(values))
+    db.session.add(item)
+    db.session.flush()
+    record(user, "news.created", target_type="news", target_id=item.id, reason=item.title)
+    return item
+
+
+def update_news(user, item: NewsItem, **values) -> NewsItem:
+    _require_editor(user)
+    clean = _clean(values)
+    changed = {name for name, value in clean.items() if getattr(item, name) != value}
+    for name in changed:
+        setattr(item, name, clean[name])
+    if changed:
+        item.updated_at = utcnow()
+        db.session.flush()
+        record(user, "news.updated", target_type="news", target_id=item.id,
+               reason=", ".join(sorted(changed)))
+    return item
+
+
+def unpublish_news(user, item: NewsItem) -> NewsItem:
+    """Take a news item off the site; it stays in the database and can be published again."""
+    _require_editor(user)
+    if item.unpublished_at is None:
+        item.unpublished_at = utcnow()
+        db.session.flush()
+        record(user, "news.unpublished", target_type="news", target_id=item.id, reason=item.title)
+    return item
+
+
+def republish_news(user, item: NewsItem) -> NewsItem:
+    _require_editor(user)
+    if item.unpublished_at is not None:
+        item.unpublished_at = None
+        db.session.flush()
+        record(user, "news.republished", target_type="news", target_id=item.id, reason=item.title)
+    return item
+
+
+def announce_due_news(now: datetime | None = None) -> int:
+    """The periodic job of scheduled publication: once a news item's time has come, the
+    followers of its process are told (once). Returns how many items were announced."""
+    now = now or utcnow()
+    due = db.session.scalars(select(NewsItem).where(
+        NewsItem.publish_at <= now, NewsItem.announced_at.is_(None),
+        NewsItem.unpublished_at.is_(None)).options(joinedload(NewsItem.process))).all()
+    for item in due:
+        item.announced_at = now
+        if item.process is not None:
+            follows.notify_followers(item.process, "news.published", url=_news_url(item),
+                                     item=item.title)
+    db.session.flush()
+    return len(due)
+
+
+def _news_url(item: NewsItem) -> str:
+    from flask import url_for
+
+    return follows._in_request(lambda: url_for("news.detail", news_id=item.id))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def public_query(now: datetime | None = None, process_id: int | None = None) -> Select:
+    now = now or utcnow()
+    query = select(NewsItem).where(NewsItem.publish_at <= now, NewsItem.unpublished_at.is_(None))
+    if process_id:
+        query = query.where(NewsItem.process_id == process_id)
+    return query.order_by(NewsItem.publish_at.desc(), NewsItem.id.desc())
+
+
+def list_news(viewer, *, page: int = 1, per_page: int = PER_PAGE):
+    """One page of news: the public ones; staff also see scheduled and unpublished items."""
+    if permissions.can_publish_news(viewer):
+        query = select(NewsItem).order_by(NewsItem.publish_at.desc(), NewsItem.id.desc())
+    else:
+        query = public_query()
+    return db.paginate(query.options(joinedload(NewsItem.process)), page=page,
+                       per_page=per_page, error_out=False, max_per_page=100)
+
+
+def latest_news(limit: int = 3, process_id: int | None = None) -> list[NewsItem]:
+    return list(db.session.scalars(public_query(process_id=process_id).limit(limit)))
+
+
+def visible_news(viewer, news_id: int) -> NewsItem:
+    """The news item if `viewer` may read it; NotFound otherwise (a scheduled item does not
+    exist for the public until its time)."""
+    item = db.session.scalar(select(NewsItem).where(NewsItem.id == news_id)
+                             .options(joinedload(NewsItem.process))) if is_valid_id(news_id) else None
+    if item is None or not (item.is_public(utcnow()) or permissions.can_publish_news(viewer)):
+        raise NotFound(_("There is no such news item."))
+    return item
+
+
+def news_to_dict(item: NewsItem, *, full: bool = False) -> dict[str, Any]:
+    data = {"id": item.id, "title": item.title, "summary": item.summary,
+            "published_at": item.publish_at.isoformat(), "process_id": item.process_id}
+    if full:
+        from consult.text import render_markdown
+
+        data["body_html"] = str(render_markdown(item.body))
+    return data
