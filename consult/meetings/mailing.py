@@ -1,24 +1,19 @@
-"""Telling registrants: a notification on the site and an e-mail, sent once the transaction
-that caused it has committed (a rolled-back change sends nothing).
+"""Telling registrants: a notification on the site and an e-mail, queued in the transaction
+that caused it (consult.mail: sent after the commit and retried; a rolled-back change sends
+nothing).
 
 The notification is stored as already e-mailed, so the notification digests do not mail
 it a second time."""
 from __future__ import annotations
 
-import logging
-
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from consult.database import only_a_savepoint_ended, utcnow
-from consult.extensions import db
-from consult.mail import send_mail
+from consult.database import utcnow
+from consult.mail.services import queue_mail
 
-log = logging.getLogger("consult.meetings")
-_OUTBOX = "consult_meeting_mail"
+
 PLACE_HOLDERS_ONLY = ("meeting.promoted", "meeting.reminder")
 
 # Notification wordings (added to consult.notifications.services.MESSAGES).
@@ -50,24 +45,5 @@ def tell(user, kind: str, meeting, *, actor=None, reason: str = "", text: str = 
             url=external_url("meetings.detail", meeting_id=meeting.id),
             ics_url=external_url("meetings.ics", meeting_id=meeting.id),
             message=MESSAGES[kind] % {"title": meeting.title})
-    db.session.info.setdefault(_OUTBOX, []).append((user.email, subject, body))
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session) -> None:
-    if only_a_savepoint_ended(session):
-        return
-    mails = session.info.pop(_OUTBOX, None)
-    if not mails or not has_app_context():
-        return
-    for to, subject, body in mails:
-        try:
-            send_mail(to, subject, body)
-        except Exception:  # noqa: BLE001 — one failed mail must not stop the others
-            log.exception("could not send meeting e-mail to %s", to)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session) -> None:
-    if not only_a_savepoint_ended(session):
-        session.info.pop(_OUTBOX, None)
+    if user.email:
+        queue_mail(user.email, subject, body)

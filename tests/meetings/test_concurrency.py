@@ -15,7 +15,7 @@ CAPACITY = 10
 
 
 def _counts(meeting_id):
-    db.session.expire_all()
+    db.session.rollback()  # SQLite reads are snapshots: see what the threads committed
     rows = dict(db.session.execute(
         select(Registration.status, func.count(Registration.id))
         .where(Registration.meeting_id == meeting_id).group_by(Registration.status)).all())
