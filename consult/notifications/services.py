@@ -48,6 +48,9 @@ MESSAGES = {
     "follow.new_proposal": _l("A new proposal in “%(title)s”: “%(item)s”."),
     "follow.new_plan": _l("A new action plan in “%(title)s”: “%(item)s”."),
     "follow.plan_update": _l("There is a progress update on the action plan “%(title)s”."),
+    "follow.questionnaire_opened": _l("A questionnaire is open in “%(title)s”: “%(item)s”."),
+    "follow.questionnaire_results": _l("The results of the questionnaire “%(item)s” in “%(title)s” "
+                                       "are public."),
 }
 
 
