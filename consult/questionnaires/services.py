@@ -968,7 +968,10 @@ def response_rows(user, questionnaire: Questionnaire, batch: int = 1000):
             yield [response.id, response.category, response.submitted_at,
                    *(_cell(q, response, labels) for q in questions)]
         last_id = responses[-1].id
-        db.session.expunge_all()
+        for response in responses:  # keep the session small on a long export
+            for answer in response.answers:
+                db.session.expunge(answer)
+            db.session.expunge(response)
 
 
 def _cell(question: Question, response: Response, labels: dict[int, str]) -> str | int | None:
