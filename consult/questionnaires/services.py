@@ -697,6 +697,8 @@ def response_to_dict(response: Response) -> dict[str, Any]:
 def load_questionnaire(questionnaire_id: int, user, *, now: datetime | None = None) -> Questionnaire:
     """A questionnaire with its process, questions and options (four queries); a draft is
     NotFound to everyone but staff."""
+    if not is_valid_id(questionnaire_id):
+        raise NotFound(_("The page you asked for does not exist."))
     questionnaire = db.session.scalar(
         select(Questionnaire).where(Questionnaire.id == questionnaire_id)
         .options(selectinload(Questionnaire.process),

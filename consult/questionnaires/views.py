@@ -30,7 +30,6 @@ def process_questionnaires(process: Process) -> dict:
 
 
 def _load(questionnaire_id: int) -> Questionnaire:
-    get_or_404(Questionnaire, questionnaire_id)
     return services.load_questionnaire(questionnaire_id, current_user)
 
 
@@ -256,7 +255,7 @@ def _staff_action(questionnaire_id: int, action, done: str, anchor: str = ""):
           methods=["POST"])
 @login_required
 def remove_question(questionnaire_id: int, question_id: int):
-    _, question = _question_of(questionnaire_id, question_id)
+    question = _question_of(questionnaire_id, question_id)[1]
     return _staff_action(questionnaire_id, lambda q: services.remove_question(current_user, question),
                          _("The question has been removed."), "#questions")
 
@@ -265,7 +264,7 @@ def remove_question(questionnaire_id: int, question_id: int):
           methods=["POST"])
 @login_required
 def move_question(questionnaire_id: int, question_id: int):
-    _, question = _question_of(questionnaire_id, question_id)
+    question = _question_of(questionnaire_id, question_id)[1]
     offset = -1 if request.form.get("direction") == "up" else 1
     return _staff_action(questionnaire_id,
                          lambda q: services.move_question(current_user, question, offset),
