@@ -3,6 +3,7 @@ The answering form is drawn from the questions themselves (see `answers_from_for
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
@@ -17,7 +18,9 @@ KIND_LABELS = {
     "short_text": _l("Short text"),
     "long_text": _l("Long text"),
 }
-STATE_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
+STATE_LABELS = {"draft": lazy_pgettext("questionnaire", "Draft"),
+                "open": lazy_pgettext("questionnaire", "Open"),
+                "closed": lazy_pgettext("questionnaire", "Closed")}
 
 
 class QuestionnaireForm(FlaskForm):

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from consult import permissions
-from consult.dashboard.charts import bar_chart
+from consult.dashboard.charts import COLOURS, PATTERNS, Bar, Chart
 from consult.database import get_or_404, utcnow
-from consult.errors import DomainError
+from consult.errors import DomainError, InvalidInput
 from consult.exports import csv_response
 from consult.extensions import db
 from consult.processes.models import Process
@@ -66,20 +66,28 @@ def answer(questionnaire_id: int):
     if not form.validate_on_submit():
         flash(_("This form has expired. Go back, reload the page and send it again."), "danger")
         return _detail_page(questionnaire, values=typed_values(answers), status=400)
-    with service_call() as call:
+    try:
         services.submit_response(current_user, questionnaire, answers)
-    if call.ok:
-        flash(_("Your answers have been saved. You can change them until the questionnaire "
-                "closes."), "success")
-        return redirect(url_for("questionnaires.detail", questionnaire_id=questionnaire.id))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if not isinstance(error, InvalidInput):
+            flash(error.message, "danger")
+        return _detail_page(_load(questionnaire_id), values=typed_values(answers),
+                            errors=_errors_by_question(questionnaire, error), status=error.status)
+    flash(_("Your answers have been saved. You can change them until the questionnaire "
+            "closes."), "success")
+    return redirect(url_for("questionnaires.detail", questionnaire_id=questionnaire.id))
+
+
+def _errors_by_question(questionnaire: Questionnaire, error: DomainError) -> dict[int, list[str]]:
+    """The service names problems `answers.N`; the form sends every question, in order."""
     errors = {}
-    for name, messages in call.error.fields.items():
+    for name, messages in error.fields.items():
         index = name.removeprefix("answers.")
         if index.isdigit() and int(index) < len(questionnaire.questions):
             errors[questionnaire.questions[int(index)].id] = messages
-    questionnaire = _load(questionnaire_id)
-    return _detail_page(questionnaire, values=typed_values(answers), errors=errors,
-                        status=call.status)
+    return errors
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/results")
@@ -93,7 +101,11 @@ def results(questionnaire_id: int):
                            results=result, charts=_charts(result), now=utcnow())
 
 
-def _charts(result: services.Results) -> dict:
+CHART_WIDTH = 360  # narrow enough to stay readable on a phone, scaled up on a desktop
+CHART_BAR_MAX = 250
+
+
+def _charts(result: services.Results) -> dict[int, Chart]:
     """A bar chart per choice, scale or ranking question (the page also tables the figures)."""
     charts = {}
     for item in result.questions:
@@ -102,16 +114,19 @@ def _charts(result: services.Results) -> dict:
         ranking = item.question.kind == "ranking"
         description = (_("How often each option was ranked first.") if ranking
                        else _("Answers for each option."))
-        bars = [(item.label(key), item.counts.get(key, 0),
-                 _percent_text(item.counts.get(key, 0), result.responses)) for key in item.keys]
-        charts[item.question.id] = bar_chart(f"chart-{item.question.id}", item.question.text,
-                                             description, bars)
+        largest = max(item.counts.values(), default=0)
+        bars = []
+        for index, key in enumerate(item.keys):
+            count = item.counts.get(key, 0)
+            width = round(CHART_BAR_MAX * count / largest, 1) if largest else 0.0
+            share = round(100 * count / result.responses) if result.responses else 0
+            bars.append(Bar(label=item.label(key), value_text=f"{count} ({share}%)",
+                            y=8 + index * 52, width=max(width, 2.0) if count else 0.0,
+                            colour=COLOURS[index % len(COLOURS)],
+                            pattern=PATTERNS[index % len(PATTERNS)]))
+        charts[item.question.id] = Chart(id=f"chart-{item.question.id}", title=item.question.text,
+                                         description=description, bars=bars, width=CHART_WIDTH)
     return charts
-
-
-def _percent_text(count: int, total: int) -> str:
-    share = round(100 * count / total) if total else 0
-    return _("%(count)s (%(share)s%% of responses)", count=count, share=share)
 
 
 # --- staff: building ------------------------------------------------------------------------
