@@ -23,6 +23,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "consult.plans.demo",
     "consult.reports.demo",
     "consult.moderation.demo",
+    "consult.questionnaires.demo",
 )
 
 MISSION_IT = (
