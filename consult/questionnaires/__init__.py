@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("questionnaires", __name__)
 
-from consult.questionnaires import views  # noqa: E402,F401
+from consult.questionnaires import opendata, views  # noqa: E402,F401  (routes, open-data dataset)
 
 
 @bp.record_once
