@@ -14,6 +14,7 @@ def _template_helpers(state) -> None:
     state.app.jinja_env.globals["open_questionnaires"] = services.open_questionnaires
     state.app.jinja_env.globals["questionnaires_about"] = services.questionnaires_about
     state.app.jinja_env.globals["process_questionnaires"] = views.process_questionnaires
+    state.app.jinja_env.globals["report_questionnaires"] = services.report_questionnaires
 
 
 def register_cli(app) -> None:

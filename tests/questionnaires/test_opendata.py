@@ -37,3 +37,17 @@ def test_public_results_are_a_dataset_without_free_text(client, staff, participa
     assert len(body["items"]) == len(rows)
     catalog = client.get("/open-data/catalog.jsonld").get_data(as_text=True)
     assert "questionnaire-results" in catalog
+
+
+def test_the_report_back_includes_public_questionnaire_results(client, login_as, staff, participant):
+    questionnaire = make_questionnaire(staff, title="Mobility survey", results_public=True)
+    services.submit_response(participant, questionnaire, full_answers(questionnaire))
+    services.close_questionnaire(staff, questionnaire)
+    private = make_questionnaire(staff, questionnaire.process, title="Private survey")
+    services.close_questionnaire(staff, private)
+    db.session.commit()
+    login_as(staff)
+    html = client.get(f"/processes/{questionnaire.process.slug}/report").text
+    assert "What the questionnaires found" in html
+    assert f'href="/questionnaires/{questionnaire.id}/results"' in html
+    assert "1 response, by stakeholder category" in html and "Private survey" not in html
