@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +39,9 @@ class Questionnaire(CreatedAtMixin, db.Model):
     # When followers were told that it opened / that its results are public (once each).
     open_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     results_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The counted answers, kept once it is closed (no response can change then): the results
+    # page reads them instead of counting 50,000 responses again. None while open.
+    results_cache: Mapped[dict | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

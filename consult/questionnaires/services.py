@@ -313,6 +313,7 @@ def update_questionnaire(user, questionnaire: Questionnaire, *, now: datetime | 
 
 
 def _replace_questions(questionnaire: Questionnaire, cleaned: list[dict[str, Any]]) -> None:
+    questionnaire.results_cache = None
     old_ids = [q.id for q in questionnaire.questions]
     if old_ids:
         db.session.execute(delete(Option).where(Option.question_id.in_(old_ids)))
@@ -437,6 +438,7 @@ def open_questionnaire(user, questionnaire: Questionnaire, *, now: datetime | No
     questionnaire.state = "open"
     questionnaire.opened_at = now
     questionnaire.closed_at = None
+    questionnaire.results_cache = None
     db.session.flush()
     record(user, "questionnaire.opened", target_type="questionnaire", target_id=questionnaire.id,
            reason=questionnaire.title)
@@ -458,6 +460,8 @@ def close_questionnaire(user, questionnaire: Questionnaire, *, now: datetime | N
 def _close(questionnaire: Questionnaire, when: datetime, actor) -> None:
     questionnaire.state = "closed"
     questionnaire.closed_at = when
+    db.session.flush()  # the responses are final: count them once, for every later reader
+    questionnaire.results_cache = _count(questionnaire)
     db.session.flush()
     record(actor, "questionnaire.closed", target_type="questionnaire", target_id=questionnaire.id,
            reason=questionnaire.title)
@@ -845,24 +849,31 @@ class Results:
 
 
 def results(questionnaire: Questionnaire) -> Results:
-    """Every question's counts, overall and by category: two queries whatever the number of
-    responses (the answers are grouped in SQL, on an index that covers them)."""
+    """Every question's counts, overall and by category. Once closed, no response can change:
+    the counts kept at the closing are read (no query). Otherwise two queries whatever the
+    number of responses: the answers are grouped in SQL, on an index that covers them."""
+    counted = questionnaire.results_cache or _count(questionnaire)
     by_category = dict.fromkeys(CATEGORIES, 0)
-    for category, count in db.session.execute(
-            select(Response.category, func.count()).where(
-                Response.questionnaire_id == questionnaire.id).group_by(Response.category)):
+    for category, count in counted["responses"]:
         by_category[category] = by_category.get(category, 0) + count
     items = {q.id: QuestionResult(q) for q in questionnaire.questions}
-    grouped = db.session.execute(
-        select(Answer.question_id, Answer.option_id, Answer.value, Answer.rank, Answer.category,
-               func.count())
-        .where(Answer.questionnaire_id == questionnaire.id)
-        .group_by(Answer.question_id, Answer.option_id, Answer.value, Answer.rank, Answer.category))
-    for question_id, option_id, value, rank, category, count in grouped:
+    for question_id, option_id, value, rank, category, count in counted["answers"]:
         item = items.get(question_id)
         if item is not None:
             _add(item, option_id, value, rank, category, count)
     return Results(questionnaire, sum(by_category.values()), by_category, list(items.values()))
+
+
+def _count(questionnaire: Questionnaire) -> dict[str, list]:
+    responses = db.session.execute(
+        select(Response.category, func.count()).where(
+            Response.questionnaire_id == questionnaire.id).group_by(Response.category)).all()
+    answers = db.session.execute(
+        select(Answer.question_id, Answer.option_id, Answer.value, Answer.rank, Answer.category,
+               func.count())
+        .where(Answer.questionnaire_id == questionnaire.id)
+        .group_by(Answer.question_id, Answer.option_id, Answer.value, Answer.rank, Answer.category)).all()
+    return {"responses": [list(row) for row in responses], "answers": [list(row) for row in answers]}
 
 
 def _add(item: QuestionResult, option_id, value, rank, category: str, count: int) -> None:

@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('closed_at', consult.database.UTCDateTime(), nullable=True),
     sa.Column('open_announced_at', consult.database.UTCDateTime(), nullable=True),
     sa.Column('results_announced_at', consult.database.UTCDateTime(), nullable=True),
+    sa.Column('results_cache', sa.JSON(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', consult.database.UTCDateTime(), nullable=False),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
