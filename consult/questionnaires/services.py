@@ -22,6 +22,7 @@ from consult.audit.services import record
 from consult.database import insert_with_conflicts, is_valid_id, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
+from consult.plans.services import _raise_if, _text  # the same field checks as plans
 from consult.processes.models import Process
 from consult.questionnaires.models import (
     CHOICE_KINDS, KINDS, TEXT_KINDS, TEXT_LIMITS, Answer, Option, Question, Questionnaire, Response,
@@ -46,24 +47,6 @@ QUESTION_FIELDS = ("kind", "text", "required", "options", "max_choices", "scale_
 def _require_staff(user) -> None:
     if not permissions.can_manage_questionnaires(user):
         raise PermissionDenied(_("Only the office's staff can manage questionnaires."))
-
-
-def _raise_if(problems: dict[str, list[str]]) -> None:
-    problems = {name: messages for name, messages in problems.items() if messages}
-    if problems:
-        raise InvalidInput(_("Please correct the errors below."), problems)
-
-
-def _text(value: Any, *, required: bool, maximum: int, problems: list[str]) -> str:
-    if value is not None and not isinstance(value, str):
-        problems.append(_("Enter some text."))
-        return ""
-    text = (value or "").strip()
-    if required and not text:
-        problems.append(_("This field is required."))
-    elif len(text) > maximum:
-        problems.append(_("Use at most %(max)s characters.", max=maximum))
-    return text
 
 
 def _integer(value: Any, problems: list[str], *, required: bool = False) -> int | None:
@@ -383,6 +366,8 @@ def move_question(user, question: Question, offset: int) -> None:
         questions[index], questions[target] = questions[target], questions[index]
         _renumber(questions)
         db.session.flush()
+        record(user, "questionnaire.questions_reordered", target_type="questionnaire",
+               target_id=questionnaire.id, reason=question.text[:200])
 
 
 def reorder_questions(user, questionnaire: Questionnaire, question_ids: Sequence[int]) -> None:
@@ -394,6 +379,8 @@ def reorder_questions(user, questionnaire: Questionnaire, question_ids: Sequence
         raise InvalidInput(_("Give every question of the questionnaire once."))
     _renumber([by_id[i] for i in question_ids])
     db.session.flush()
+    record(user, "questionnaire.questions_reordered", target_type="questionnaire",
+           target_id=questionnaire.id)
 
 
 def _renumber(questions: Iterable[Question]) -> None:
