@@ -62,6 +62,8 @@ ENDPOINTS = [
     Endpoint("proposal", "Proposal with 2,000 comments", "/proposals/{showcase}"),
     Endpoint("search", "Search", "/search?q={term}"),
     Endpoint("plans", "Action plans", "/plans"),
+    Endpoint("questionnaire_results", "Questionnaire results (50,000 responses at scale 1)",
+             "/questionnaires/1/results"),
     Endpoint("api_list", "API proposal list", "/api/v1/proposals"),
     Endpoint("api_vote", "API vote (PUT)", "/api/v1/proposals/{showcase}/vote", method="PUT",
              script="vote.lua", page=False),

@@ -42,6 +42,7 @@ FEATURES = (
     "consult.mail",
     "consult.identity",
     "consult.meetings",
+    "consult.questionnaires",
 )
 
 

@@ -318,3 +318,31 @@ def can_register_for_meeting(user, meeting) -> bool:
     """An active participant, verified when the process asks for it (the service also
     checks the meeting: scheduled, not started)."""
     return is_active_participant(user) and meets_verification(user, meeting.process)
+# --- questionnaires (issue 20) --------------------------------------------------------------
+
+def can_manage_questionnaires(user) -> bool:
+    """Build, open, close questionnaires and see their results while open: staff."""
+    return can_publish(user)
+
+
+def can_see_questionnaire(user, questionnaire) -> bool:
+    """A draft is seen by staff only."""
+    return questionnaire.state != "draft" or can_manage_questionnaires(user)
+
+
+def can_answer_questionnaire(user) -> bool:
+    """A confirmed participant (the process may also ask for a verified identity:
+    meets_verification; the questionnaire must be open: the service checks both)."""
+    return is_active_participant(user)
+
+
+def can_see_questionnaire_results(user, questionnaire, now) -> bool:
+    """Staff always; everyone once it is closed, when the office made the results public."""
+    if can_manage_questionnaires(user):
+        return True
+    return questionnaire.results_public and questionnaire.state_at(now) == "closed"
+
+
+def can_read_questionnaire_texts(user) -> bool:
+    """Free-text answers are never public: staff read (and moderate) them."""
+    return can_manage_questionnaires(user)

@@ -95,6 +95,8 @@ PERIODIC_JOBS: list[tuple[crontab, str]] = [
     (crontab(minute="*/5"), "consult.meetings.services:send_meeting_reminders"),
     # Funding calls: the reminders 14 and 3 days before the deadline (each once).
     (crontab(minute="0", hour="*"), "consult.funding.services:send_deadline_reminders"),
+    # Questionnaires past their closing time: closed, counts stored, followers told.
+    (crontab(minute="*"), "consult.questionnaires.services:close_due_questionnaires"),
     # News scheduled for later: its process's followers are told when its time comes.
     (crontab(minute="*"), "consult.news.services:announce_due_news"),
 ]

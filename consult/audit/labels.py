@@ -58,6 +58,18 @@ ACTION_LABELS = {
     "plan.update_withdrawn": _l("Progress update withdrawn"),
     "report.saved": _l("Report back saved"),
     "report.published": _l("Report back published"),
+    # questionnaires
+    "questionnaire.created": _l("Questionnaire created"),
+    "questionnaire.updated": _l("Questionnaire updated"),
+    "questionnaire.question_added": _l("Question added to a questionnaire"),
+    "questionnaire.question_edited": _l("Question of a questionnaire edited"),
+    "questionnaire.question_removed": _l("Question removed from a questionnaire"),
+    "questionnaire.questions_reordered": _l("Questions of a questionnaire reordered"),
+    "questionnaire.opened": _l("Questionnaire opened"),
+    "questionnaire.closed": _l("Questionnaire closed"),
+    "questionnaire.unpublished": _l("Questionnaire back to draft"),
+    "questionnaire.answer_hidden": _l("Questionnaire answer hidden"),
+    "questionnaire.answer_restored": _l("Questionnaire answer restored"),
     # accounts and organisations
     "user.role_changed": _l("Account role changed"),
     "user.blocked": _l("Account blocked"),
@@ -104,6 +116,7 @@ TARGET_TYPE_LABELS = {
     "organization": _l("Organisation"),
     "membership": _l("Membership of an organisation"),
     "audit_log": _l("Audit log"),
+    "questionnaire": _l("Questionnaire"),
 }
 
 

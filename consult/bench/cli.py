@@ -59,6 +59,10 @@ def generate_command(scale: float, seed: int, force: bool, create_schema: bool) 
     counts = gen.Counts.for_scale(scale)
     click.echo(f"Generating scale {scale} (seed {seed}): {counts}")
     report = gen.generate(url, counts, seed, log=click.echo)
+    from consult.questionnaires.services import close_due_questionnaires
+
+    close_due_questionnaires()  # the periodic job: closes questionnaire 1, keeps its counts
+    db.session.commit()
     click.echo(f"Done in {report.total_seconds:.1f} s; proposal with "
                f"{counts.showcase_comments} comments: {report.showcase_proposal_id}")
 

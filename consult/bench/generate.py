@@ -58,6 +58,7 @@ class Counts:
     sections: int
     revisions_per_section: int = 20
     showcase_comments: int = 2000
+    questionnaire_responses: int = 0
 
     @classmethod
     def for_scale(cls, scale: float) -> Counts:
@@ -67,7 +68,8 @@ class Counts:
         return cls(users=round(500_000 * scale), processes=max(5, round(50 * scale)),
                    proposals=round(30_000 * scale), votes=round(5_000_000 * scale),
                    comments=round(1_000_000 * scale), plans=max(5, round(2_000 * scale)),
-                   sections=max(2, round(200 * scale)))
+                   sections=max(2, round(200 * scale)),
+                   questionnaire_responses=round(50_000 * scale))
 
     def check(self) -> None:
         if self.users < 20 or self.proposals < 2 or self.processes < 1:
@@ -424,6 +426,14 @@ class Generator:
                         milestones)
         return list(range(1, n + 1))
 
+    def questionnaire(self) -> None:
+        """Questionnaire 1, closed with public results: a question of every kind and
+        `questionnaire_responses` responses from different accounts (the results page)."""
+        from consult.questionnaires.bench import write_questionnaire
+
+        write_questionnaire(self.sink, self.random, self.user_category,
+                            min(self.counts.questionnaire_responses, self.counts.users - 10))
+
     def documents(self) -> dict[int, int]:
         """Documents of 20 sections; every section with its revisions. Returns
         {section_id: number of paragraphs} for the paragraph comments."""
@@ -616,6 +626,7 @@ def generate(url: str, counts: Counts, seed: int = 1,
         paragraphs = step("documents", generator.documents)
         step("votes", generator.votes)
         step("comments", lambda: generator.comments(plan_ids, paragraphs))
+        step("questionnaire", generator.questionnaire)
         sink.commit()
         step("rebuild indexes", lambda: [sink.execute(sql) for sql in rebuild])
         step("counters", lambda: [sink.execute(sql) for sql in counter_updates()])

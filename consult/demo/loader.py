@@ -26,6 +26,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "consult.reports.demo",
     "consult.moderation.demo",
     "consult.meetings.demo",
+    "consult.questionnaires.demo",
 )
 
 MISSION_IT = (

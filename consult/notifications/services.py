@@ -59,6 +59,9 @@ MESSAGES = {
     "call.deadline": _call_deadline,
     # News (consult.news).
     "news.published": _l("News from “%(title)s”: “%(item)s”."),
+    "follow.questionnaire_opened": _l("A questionnaire is open in “%(title)s”: “%(item)s”."),
+    "follow.questionnaire_results": _l("The results of the questionnaire “%(item)s” in “%(title)s” "
+                                       "are public."),
 }
 
 

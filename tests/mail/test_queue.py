@@ -252,9 +252,22 @@ def test_periodic_jobs_run_on_their_schedule():
             datetime(2026, 12, 3, hour, minute)))
 
     every_minute = ["consult.mail.services:requeue_due",
-                    "consult.notifications.delivery:send_pending"]
+                    "consult.news.services:announce_due_news",
+                    "consult.notifications.delivery:send_pending",
+                    "consult.questionnaires.services:close_due_questionnaires"]
     assert due(8, 1) == every_minute
-    assert due(8, 15) == sorted([*every_minute, "consult.tasks:send_due_digests"])
+    assert due(8, 5) == sorted([*every_minute, "consult.meetings.services:send_meeting_reminders"])
+    assert due(8, 15) == sorted([*every_minute, "consult.tasks:send_due_digests",
+                                 "consult.meetings.services:send_meeting_reminders"])
+    assert "consult.funding.services:send_deadline_reminders" in due(9, 0)
+
+
+def test_every_periodic_job_names_a_function_that_takes_now():
+    import inspect
+
+    for _schedule, path in tasks.PERIODIC_JOBS:
+        function = tasks._load(path)
+        assert "now" in inspect.signature(function).parameters, path
 
 
 def test_digests_go_out_from_the_configured_hour(app, outbox):

@@ -216,6 +216,33 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     to_cancel = _organise_meeting(staff, process)
     db.session.commit()
     ledger.once("meeting.cancelled", lambda: meetings.cancel_meeting(staff, to_cancel, "Rain."))
+    # questionnaires
+    from consult.questionnaires import services as questionnaires
+
+    questionnaire = ledger.once("questionnaire.created", lambda: questionnaires.create_questionnaire(
+        staff, process, title="Mobility", questions=[{"kind": "short_text", "text": "Why?"}]))
+    ledger.once("questionnaire.updated", lambda: questionnaires.update_questionnaire(
+        staff, questionnaire, title="Mobility survey"))
+    question = ledger.once("questionnaire.question_added", lambda: questionnaires.add_question(
+        staff, questionnaire, kind="short_text", text="What?"))
+    ledger.once("questionnaire.question_edited", lambda: questionnaires.update_question(
+        staff, question, kind="long_text", text="What else?"))
+    ledger.once("questionnaire.questions_reordered", lambda: questionnaires.move_question(
+        staff, question, -1))
+    ledger.once("questionnaire.question_removed", lambda: questionnaires.remove_question(
+        staff, question))
+    ledger.once("questionnaire.opened", lambda: questionnaires.open_questionnaire(staff, questionnaire))
+    ledger.once("questionnaire.unpublished", lambda: questionnaires.set_state(
+        staff, questionnaire, "draft"))
+    questionnaires.open_questionnaire(staff, questionnaire)
+    questionnaires.submit_response(other, questionnaire, [
+        {"question_id": questionnaire.questions[0].id, "text": "Because."}])
+    db.session.commit()
+    answer = questionnaires.text_answers(staff, questionnaire.questions[0]).items[0]
+    ledger.once("questionnaire.answer_hidden", lambda: questionnaires.hide_answer(
+        staff, answer, reason="Insults"))
+    ledger.once("questionnaire.answer_restored", lambda: questionnaires.restore_answer(staff, answer))
+    ledger.once("questionnaire.closed", lambda: questionnaires.close_questionnaire(staff, questionnaire))
     # data exports
     ledger.once("audit.exported", lambda: audit.export_log(admin, audit.LogFilters()))
 
