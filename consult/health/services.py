@@ -24,7 +24,23 @@ def database_reachable() -> bool:
         return False
 
 
-CHECKS: dict[str, Callable[[], bool]] = {"database": database_reachable}
+def task_queue_reachable() -> bool:
+    """The queue's storage (Redis, or the SQLite file) answers."""
+    from flask import current_app
+
+    from consult.tasks import huey
+
+    try:
+        huey.follow(current_app._get_current_object())
+        huey.pending_count()
+        return True
+    except Exception:  # Redis down, file unreadable: reported, never raised
+        log.warning("health check: the task queue did not answer", exc_info=True)
+        return False
+
+
+CHECKS: dict[str, Callable[[], bool]] = {"database": database_reachable,
+                                          "task_queue": task_queue_reachable}
 
 
 @lru_cache(maxsize=1)

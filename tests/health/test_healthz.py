@@ -13,7 +13,7 @@ def test_healthy_instance_answers_200_with_checks_and_version(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert body["checks"]["database"] == "ok"
+    assert body["checks"] == {"database": "ok", "task_queue": "ok"}
     assert body["version"] == services.application_version() != ""
     assert "someone@example.org" not in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
@@ -28,3 +28,15 @@ def test_database_that_does_not_answer_gives_503(client, monkeypatch):
     assert response.status_code == 503
     assert response.get_json()["checks"]["database"] == "unavailable"
     assert response.get_json()["status"] == "unavailable"
+
+
+def test_a_task_queue_that_does_not_answer_gives_503(client, monkeypatch):
+    from consult.tasks import huey
+
+    def refuse():
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(huey, "pending_count", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"] == {"database": "ok", "task_queue": "unavailable"}
