@@ -60,8 +60,11 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = _flag("SMTP_STARTTLS", True)
     MAIL_OUTBOX = None  # a list in tests: mail is appended there instead of sent
-    # The site's public address, for the links in e-mail sent outside a request (cron, threads).
+    # The site's public address: every link in e-mail is built from it, never from the
+    # request, and its host name is the one the site answers to (TRUSTED_HOSTS).
     CONSULT_BASE_URL = os.environ.get("CONSULT_BASE_URL", "http://127.0.0.1:5000")
+    # Other host names the site answers to, comma-separated (".example.org" admits subdomains).
+    CONSULT_EXTRA_HOSTS = os.environ.get("CONSULT_EXTRA_HOSTS", "")
 
     CONSULT_REPORTS_TO_HIDE = _int("CONSULT_REPORTS_TO_HIDE", 3)
     # How long the city figures (home, dashboard, /stats) are kept before being counted again.
@@ -70,6 +73,8 @@ class Config:
     CONSULT_SEARCH_CACHE_SECONDS = _int("CONSULT_SEARCH_CACHE_SECONDS", 0)
     CONSULT_CONFIRM_MAX_AGE = _int("CONSULT_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     CONSULT_RESET_MAX_AGE = _int("CONSULT_RESET_MAX_AGE", 2 * 3600)
+    # A login without "Stay logged in" ends after this many hours without a request.
+    CONSULT_SESSION_IDLE_HOURS = _int("CONSULT_SESSION_IDLE_HOURS", 24)
 
 
 class DevelopmentConfig(Config):

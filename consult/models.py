@@ -15,4 +15,5 @@ from consult.reports.models import ProcessReport  # noqa: F401
 from consult.documents.models import Amendment, Document, Section, SectionRevision  # noqa: F401
 from consult.drafts.models import Draft, DraftCoauthor, DraftRevision, ProposalCredit  # noqa: F401
 from consult.moderation.models import Report  # noqa: F401
+from consult.devices.models import UserSession  # noqa: F401
 import consult.search.schema  # noqa: E402,F401  (search index tables and triggers, both databases)
