@@ -52,6 +52,12 @@ class Config:
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not answer 500: the limits go on counting in each process's
+    # memory (Flask-Limiter logs the switch, and the switch back once Redis answers), and
+    # an error of the limiter's bookkeeping after the view (its headers) is logged, never raised.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1} if REDIS_URL else {}
 
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Lecce Partecipa <partecipa@comune.lecce.it>")
     SMTP_HOST = os.environ.get("SMTP_HOST")
