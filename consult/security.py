@@ -1,5 +1,7 @@
 """Security headers on every response, and a guard against NUL bytes in input."""
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, g, request
+from flask_babel import gettext
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -18,6 +20,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 # The bodies Flask parses into request.form; the API's JSON is checked by its own parser.
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def refuse_unknown_hosts():
+    if isinstance(request.routing_exception, SecurityError):
+        return Response(gettext("This site does not answer at this address."), 400,
+                        mimetype="text/plain")
+    return None
 
 
 def _has_nul(fields) -> bool:
@@ -25,11 +35,24 @@ def _has_nul(fields) -> bool:
 
 
 def register_security_headers(app: Flask) -> None:
+    # First of all: a request for a host the site does not serve (TRUSTED_HOSTS) gets a
+    # plain answer, as no page (nor a link in it) can be made for it.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unknown_hosts)
+
     @app.before_request
     def refuse_nul_bytes():
         # No person types a NUL; PostgreSQL cannot store one, so it would end in a 500.
-        if _has_nul(request.args) or (request.mimetype in FORM_TYPES and _has_nul(request.form)):
+        if ("\x00" in request.path or _has_nul(request.args)
+                or (request.mimetype in FORM_TYPES and _has_nul(request.form))):
             abort(400)
+
+    @app.before_request
+    def web_forms_take_form_bodies_only():
+        # Flask-WTF would also read a JSON body into a form, past the NUL guard above.
+        # The API (under /api/) takes JSON; the site's pages only what a browser's form sends.
+        if (request.method not in SAFE_METHODS and not request.path.startswith("/api/")
+                and request.mimetype and request.mimetype not in FORM_TYPES):
+            abort(415)
 
     defaults = [("Content-Security-Policy", CONTENT_SECURITY_POLICY),
                 ("X-Content-Type-Options", "nosniff"),
@@ -44,7 +67,17 @@ def register_security_headers(app: Flask) -> None:
         # A view may set its own value of any of them; the rest are added.
         headers = response.headers
         headers.extend([(name, value) for name, value in defaults if name not in headers])
+        if _answered_to_an_account():
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def _answered_to_an_account() -> bool:
+    """Whether the response was made for a logged-in account (or an API token): it may hold
+    personal data (profile, notifications, privacy, administration...), so no browser or
+    proxy may keep a copy. Every personal page requires a login, so this covers them all."""
+    account = g.get("_login_user")  # Flask-Login's (the API pins its token's account there)
+    return bool(account is not None and account.is_authenticated)
 
 
 def trust_proxies(app: Flask) -> None:
