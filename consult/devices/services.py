@@ -164,23 +164,25 @@ def describe_client(user_agent: str) -> str:
 
 # --- ending sessions and tokens ----------------------------------------------------------------
 
+def _own(model: type[UserSession] | type[ApiToken], row_id: int, user: User, missing: str):
+    """The account's own session or token with this id, or NotFound (also for another's)."""
+    row = db.session.get(model, row_id) if is_valid_id(row_id) else None
+    if row is None or row.user_id != user.id:
+        raise NotFound(missing)
+    return row
+
+
 def end_session(user: User, session_id: int) -> UserSession:
     """End one of the account's own sessions (another browser's, or this one)."""
-    record = db.session.get(UserSession, session_id) if is_valid_id(session_id) else None
-    if record is None or record.user_id != user.id:
-        raise NotFound(_("This session does not exist."))
-    if record.ended_at is None:
-        record.ended_at = utcnow()
+    record = _own(UserSession, session_id, user, _("This session does not exist."))
+    record.ended_at = record.ended_at or utcnow()
     return record
 
 
 def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the account's own API tokens: it stops working at once."""
-    token = db.session.get(ApiToken, token_id) if is_valid_id(token_id) else None
-    if token is None or token.user_id != user.id:
-        raise NotFound(_("This token does not exist."))
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
+    token = _own(ApiToken, token_id, user, _("This token does not exist."))
+    token.revoked_at = token.revoked_at or utcnow()
     return token
 
 
