@@ -1,7 +1,11 @@
-"""Security headers on every response, and a guard against NUL bytes in input."""
+"""Security headers on every response, and guards on input: hosts, NUL bytes, body types,
+numbers too large for the database."""
 from flask import Flask, Response, abort, g, request
+from flask import Request as FlaskRequest
 from flask_babel import gettext
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from werkzeug.exceptions import SecurityError
+from werkzeug.utils import cached_property
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -34,7 +38,40 @@ def _has_nul(fields) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in fields.items(multi=True))
 
 
+# --- numbers from the query string and forms ------------------------------------------------
+
+INTEGER_LIMIT = 2**31  # ids, page and revision numbers live in 32-bit INTEGER columns
+
+
+class _DatabaseSizedIntegers:
+    """`get(name, type=int)` answers the default for a number no INTEGER column holds, as it
+    does for any other bad value (PostgreSQL and SQLite would refuse it with a 500)."""
+
+    def get(self, key, default=None, type=None):
+        value = super().get(key, default, type)
+        if type is int and isinstance(value, int) and not -INTEGER_LIMIT < value < INTEGER_LIMIT:
+            return default
+        return value
+
+
+class _Parameters(_DatabaseSizedIntegers, ImmutableMultiDict):
+    pass
+
+
+class _CombinedParameters(_DatabaseSizedIntegers, CombinedMultiDict):
+    pass
+
+
+class Request(FlaskRequest):
+    parameter_storage_class = _Parameters  # request.args and request.form
+
+    @cached_property
+    def values(self):
+        return _CombinedParameters([self.args] if self.method == "GET" else [self.args, self.form])
+
+
 def register_security_headers(app: Flask) -> None:
+    app.request_class = Request
     # First of all: a request for a host the site does not serve (TRUSTED_HOSTS) gets a
     # plain answer, as no page (nor a link in it) can be made for it.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unknown_hosts)

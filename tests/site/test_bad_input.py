@@ -102,3 +102,23 @@ def test_the_api_refuses_a_process_date_out_of_range(client, staff):
                            headers={"Authorization": f"Bearer {token_for(staff)}"})
     assert response.status_code == 422
     assert "starts_on" in response.get_json()["error"]["fields"]
+
+
+HUGE = "99999999999999999999"
+
+
+def test_numbers_too_large_for_the_database_are_ignored_like_other_bad_numbers(client, login_as, staff):
+    document = make_document()
+    section = first_section(document)
+    proposal = make_proposal(process=document.process)
+    login_as(staff)
+    urls = [f"/proposals?process_id={HUGE}", f"/proposals?page={HUGE}", f"/proposals/new?process_id={HUGE}",
+            f"/proposals/{proposal.id}?comments_page={HUGE}", f"/plans?process_id={HUGE}",
+            f"/plans/new?process_id={HUGE}", f"/processes?page={HUGE}", f"/notifications?page={HUGE}",
+            f"/moderation/log?page={HUGE}", f"/documents?page={HUGE}",
+            f"/processes/{document.process.slug}/drafts?page={HUGE}",
+            f"/sections/{section.id}?paragraph={HUGE}", f"/sections/{section.id}?comments_page={HUGE}",
+            f"/sections/{section.id}/compare?from={HUGE}&to={HUGE}"]
+    answers = {url: client.get(url).status_code for url in urls}
+    assert all(status < 500 for status in answers.values()), answers
+    assert answers[f"/proposals?page={HUGE}"] == 200  # read as the first page
