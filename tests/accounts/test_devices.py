@@ -97,12 +97,14 @@ def test_resetting_the_password_ends_every_session_and_token(app, participant, o
 def test_the_devices_page_lists_sessions_and_tokens(app, participant):
     here = browser(app, participant)
     browser(app, participant, agent=PHONE)
-    token_for(participant)
+    token_for(participant)  # made by a script without a User-Agent
+    assert app.test_client().post("/api/v1/tokens", headers={"User-Agent": "curl/8.5.0"}, json={
+        "email": participant.email, "password": DEFAULT_PASSWORD}).status_code == 201
     html = here.get("/account/devices").get_data(as_text=True)
     assert "Your devices and tokens" in html
     assert "Firefox on Windows" in html and "Chrome Mobile on Android" in html
     assert html.count("This browser") == 1
-    assert "API token requested with" in html
+    assert "API token requested with curl</h3>" in html and ">API token</h3>" in html
     assert "/account/devices" in here.get("/account/profile").get_data(as_text=True)
 
 
