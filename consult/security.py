@@ -114,7 +114,8 @@ def _answered_to_an_account() -> bool:
     personal data (profile, notifications, privacy, administration...), so no browser or
     proxy may keep a copy. Every personal page requires a login, so this covers them all."""
     account = g.get("_login_user")  # Flask-Login's (the API pins its token's account there)
-    return bool(account is not None and account.is_authenticated)
+    # is_anonymous reads no column: a user expired by the view's commit is not loaded again.
+    return account is not None and not account.is_anonymous
 
 
 def trust_proxies(app: Flask) -> None:
