@@ -64,6 +64,12 @@ class Config:
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not answer 500: the limits go on counting in each process's
+    # memory (Flask-Limiter logs the switch, and the switch back once Redis answers), and
+    # an error of the limiter's bookkeeping after the view (its headers) is logged, never raised.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1} if REDIS_URL else {}
 
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Lecce Partecipa <partecipa@comune.lecce.it>")
     SMTP_HOST = os.environ.get("SMTP_HOST")
@@ -84,8 +90,11 @@ class Config:
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_DIR / "huey.sqlite"))
     HUEY_WORKERS = _int("HUEY_WORKERS", 2)
     HUEY_IMMEDIATE = False  # True in tests: a task runs in-process when it is queued
-    # The site's public address, for the links in e-mail sent outside a request (cron, threads).
+    # The site's public address: every link in e-mail is built from it, never from the
+    # request, and its host name is the one the site answers to (TRUSTED_HOSTS).
     CONSULT_BASE_URL = os.environ.get("CONSULT_BASE_URL", "http://127.0.0.1:5000")
+    # Other host names the site answers to, comma-separated (".example.org" admits subdomains).
+    CONSULT_EXTRA_HOSTS = os.environ.get("CONSULT_EXTRA_HOSTS", "")
 
     CONSULT_REPORTS_TO_HIDE = _int("CONSULT_REPORTS_TO_HIDE", 3)
     # How long the city figures (home, dashboard, /stats) are kept before being counted again.
@@ -98,6 +107,8 @@ class Config:
     OIDC_PROVIDERS = _oidc_providers()
     # The key of the fiscal numbers' HMAC (default: derived from SECRET_KEY).
     CONSULT_IDENTITY_HASH_KEY = os.environ.get("CONSULT_IDENTITY_HASH_KEY")
+    # A login without "Stay logged in" ends after this many hours without a request.
+    CONSULT_SESSION_IDLE_HOURS = _int("CONSULT_SESSION_IDLE_HOURS", 24)
 
 
 class DevelopmentConfig(Config):

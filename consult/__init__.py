@@ -43,6 +43,7 @@ FEATURES = (
     "consult.identity",
     "consult.meetings",
     "consult.questionnaires",
+    "consult.devices",
 )
 
 
@@ -63,6 +64,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         raise RuntimeError("SECRET_KEY must be set outside development (see README).")
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    _trust_hosts(app)
 
     import consult.models  # noqa: F401  (the whole schema, for Alembic)
     import consult.sqlite_engine  # noqa: F401  (WAL, busy timeout, BEGIN IMMEDIATE on SQLite)
@@ -79,6 +81,18 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     trust_proxies(app)
     register_templating(app)
     return app
+
+
+def _trust_hosts(app: Flask) -> None:
+    """Answer only for the public address's host (and CONSULT_EXTRA_HOSTS, loopback)."""
+    from consult.urls import trusted_hosts
+
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    if not (app.debug or app.testing) and "CONSULT_BASE_URL" not in os.environ:
+        logging.getLogger(__name__).warning(
+            "CONSULT_BASE_URL is not set: e-mail links point at %s and only that host is "
+            "served (see README, Running in production).", app.config["CONSULT_BASE_URL"])
 
 
 def _init_extensions(app: Flask) -> None:

@@ -96,6 +96,7 @@ def _http_message(status: int) -> str:
         404: _("The page you asked for does not exist."),
         405: _("This action is not allowed here."),
         413: _("What you sent is too large."),
+        415: _("This address takes what a web form sends only: send the form from its page."),
         429: _("Too many attempts. Please wait a moment and try again."),
         503: _("The site is briefly unavailable. Please try again in a few moments: if you "
                "were sending something, check whether it was saved before sending it again."),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -11,6 +12,10 @@ from flask import Response, stream_with_context
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet that splits lines on ";" (Italian ones do) or on "," starts a new cell after
+# either, whatever the quotes say, and a line break starts a row: a trigger there (after
+# spaces or quotes) is neutralised too.
+_TRIGGER_AFTER_SEPARATOR = re.compile(r'([,;\t\r\n][\s"]*)(?=[=+\-@])')
 
 
 def csv_safe(value) -> str:
@@ -23,14 +28,14 @@ def csv_safe(value) -> str:
         return str(value)  # a number, even negative, is data and not a formula
     text = str(value)
     if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+        text = "'" + text
+    return _TRIGGER_AFTER_SEPARATOR.sub(r"\1'", text)
 
 
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """Yield the CSV text line by line (header first), every cell neutralised."""
+    """Yield the CSV text line by line (header first), every cell neutralised and quoted."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for row in _with_header(header, rows):
         writer.writerow([csv_safe(cell) for cell in row])
         yield buffer.getvalue()

@@ -2,22 +2,16 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from consult.extensions import db, login_manager
+from consult.extensions import login_manager
 
 bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    from consult.accounts.models import User
+    from consult.devices.services import user_for_session
 
-    user_id, _sep, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
+    return user_for_session(session_id)
 
 
 def _configure_login_manager() -> None:
@@ -28,6 +22,8 @@ def _configure_login_manager() -> None:
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = AnonymousUser
     login_manager.session_protection = "basic"
+    # login_user() opens a server-side session (consult.devices) and keeps its key.
+    login_manager.id_attribute = "new_session_id"
 
 
 _configure_login_manager()

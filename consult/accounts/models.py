@@ -47,6 +47,13 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
+    def new_session_id(self) -> str:
+        """What a login keeps in the cookies: the key of a new server-side session record
+        (Flask-Login's id_attribute; see consult.devices)."""
+        from consult.devices.services import start_session
+
+        return start_session(self)
+
     @property
     def is_active(self) -> bool:
         return self.deleted_at is None

@@ -8,7 +8,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -23,9 +23,11 @@ from consult.accounts.models import (
 from consult.accounts.passwords import password_problems
 from consult.audit.services import record
 from consult.database import utcnow
+from consult.devices.services import log_out_everywhere
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
 from consult.mail.services import queue_mail
+from consult.urls import external_url
 
 CONFIRM_SALT = "consult.confirm-email"
 RESET_SALT = "consult.reset-password"
@@ -110,7 +112,7 @@ def _send_already_registered(email: str) -> None:
     queue_mail(email, _("Your Lecce Partecipa account"), _(
         "Someone tried to register with this address, which already has an account. "
         "If it was you, log in or reset your password: %(url)s",
-        url=url_for("accounts.forgot_password", _external=True)))
+        url=external_url("accounts.forgot_password")))
 
 
 def _known_locale(locale: str | None) -> str | None:
@@ -132,7 +134,7 @@ def confirmation_token(user: User) -> str:
 
 
 def send_confirmation(user: User) -> None:
-    link = url_for("accounts.confirm_email", token=confirmation_token(user), _external=True)
+    link = external_url("accounts.confirm_email", token=confirmation_token(user))
     queue_mail(user.email, _("Confirm your e-mail for Lecce Partecipa"), _(
         "Hello %(name)s,\n\nconfirm your e-mail address by opening this link:\n%(link)s\n\n"
         "The link is valid for %(duration)s. If you did not register, ignore this message.",
@@ -179,7 +181,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _password_fingerprint(user)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     queue_mail(user.email, _("Reset your Lecce Partecipa password"), _(
         "Hello %(name)s,\n\nto choose a new password open this link:\n%(link)s\n\n"
         "The link is valid for %(duration)s. If you did not ask for it, ignore this message.",
@@ -204,7 +206,10 @@ def set_password(user: User, password: str, *, field: str = "password") -> None:
     problems = password_problems(password, email=user.email or "", display_name=user.display_name)
     _raise_if({field: [str(p) for p in problems]})
     user.password_hash = generate_password_hash(password)
-    user.session_version += 1  # every other session of the account ends
+    user.session_version += 1
+    # Every session and API token of the account ends (the change-password page then
+    # opens a new session for the browser that changed it).
+    log_out_everywhere(user)
 
 
 def reset_password(token: str, password: str) -> User:

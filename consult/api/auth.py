@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
@@ -32,11 +32,17 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     """A new random token for `user`: the raw value (shown once) and its stored row."""
     raw = secrets.token_urlsafe(32)
     days = current_app.config.get("API_TOKEN_DAYS", DEFAULT_TOKEN_DAYS)
-    token = ApiToken(user_id=user.id, token_hash=hash_token(raw),
-                     expires_at=utcnow() + timedelta(days=days))
+    now = utcnow()
+    token = ApiToken(user_id=user.id, token_hash=hash_token(raw), expires_at=now + timedelta(days=days),
+                     last_used_at=now, client=_client() if has_request_context() else "")
     db.session.add(token)
     db.session.flush()
     return raw, token
+
+
+def _client() -> str:
+    """The User-Agent of the program asking for a token ("curl/8.5.0"), for the devices page."""
+    return (request.headers.get("User-Agent") or "")[:255]
 
 
 def revoke_token(token: ApiToken) -> None:
@@ -47,19 +53,23 @@ def revoke_token(token: ApiToken) -> None:
 @cache
 def _live_token_owner():
     """Built once (every API request with a token runs it), after the models are mapped:
-    the account and the token id, when the token is live (not expired, not revoked)."""
-    return (select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
+    the account, the token id and its last use, when the token is live (not expired, not
+    revoked)."""
+    return (select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
                    ApiToken.expires_at > bindparam("now", type_=UTCDateTime())))
 
 
 def find_token_owner(raw: str, now: datetime | None = None) -> tuple[User, int] | None:
     """The account a live token with this value belongs to (deleted accounts have none),
-    and the token's id."""
+    and the token's id; notes the token's use."""
+    from consult.devices.services import touch
+
     row = db.session.execute(_live_token_owner(),
                              {"token_hash": hash_token(raw), "now": now or utcnow()}).first()
     if row is None or not row[0].is_active:
         return None
+    touch(ApiToken, row[1], row[2])
     return row[0], row[1]
 
 

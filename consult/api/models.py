@@ -20,6 +20,10 @@ class ApiToken(CreatedAtMixin, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When it last authenticated a request (written at most every few minutes), and the
+    # User-Agent of the client that asked for it: the devices page shows both.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    client: Mapped[str] = mapped_column(String(255), default="")
 
     user: Mapped[User] = relationship()
 

@@ -164,6 +164,11 @@ def _raise_if(fields: dict[str, list[str]]) -> None:
 
 # --- writing ------------------------------------------------------------------------
 
+def is_paragraph_number(value: Any) -> bool:
+    """A paragraph number (0-based) that the database's INTEGER column can hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
 def post_comment(user, target, *, body: str, stance: str = "neutral", parent_id: Any = None,
                  paragraph: Any = None) -> Comment:
     """A new comment (or a reply to `parent_id`) on `target`, by `user`."""
@@ -176,7 +181,7 @@ def post_comment(user, target, *, body: str, stance: str = "neutral", parent_id:
     _raise_if({
         "body": _body_problems(body),
         "stance": [] if stance in STANCES else [_("Choose in favour, against or neutral.")],
-        "paragraph": [] if paragraph is None or (isinstance(paragraph, int) and paragraph >= 0)
+        "paragraph": [] if paragraph is None or is_paragraph_number(paragraph)
         else [_("This paragraph does not exist.")],
     })
     parent = _parent(target_type, target.id, parent_id) if parent_id is not None else None

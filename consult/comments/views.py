@@ -51,7 +51,7 @@ def _show_refused(target, draft: services.CommentDraft, status: int):
     registration = get_target(target_type_of(target))
     if registration.render is not None:
         return registration.render(target, draft=draft, status=status)
-    paragraph = draft.paragraph if isinstance(draft.paragraph, int) else None
+    paragraph = draft.paragraph if services.is_paragraph_number(draft.paragraph) else None
     thread = services.thread_page(target, current_user, paragraph=paragraph,
                                   page=request.form.get("comments_page", 1, type=int))
     thread.draft = draft

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import force_locale, gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -32,6 +33,8 @@ from consult.text import render_markdown
 __all__ = ["EditConflict", "SaveResult"]
 
 MAX_IMPORT_CHARS = 2_000_000
+NUL_IN_TEXT = _l("The text contains a NUL character, which text files never have: "
+                 "check that this is the right file, saved as text.")
 REVISIONS_PER_PAGE = 20
 AMENDMENTS_PER_PAGE = 20
 
@@ -49,6 +52,8 @@ def _raise_if(fields: dict[str, list[str]]) -> None:
 
 
 def _text_problems(text: str) -> list[str]:
+    if "\x00" in text:
+        return [str(NUL_IN_TEXT)]
     if len(text) > MAX_SECTION_CHARS:
         return [_("A section can have at most %(max)s characters; this text has %(n)s.",
                   max=f"{MAX_SECTION_CHARS:,}", n=f"{len(text):,}")]
@@ -133,6 +138,8 @@ def create_document(actor, process, *, title: str, body_markdown: str,
     if not permissions.can_manage_document(actor):
         raise PermissionDenied(_("Only the office can import a document."))
     body_markdown = body_markdown or ""
+    if "\x00" in body_markdown:  # PostgreSQL cannot store it; no text file has one
+        raise InvalidInput(str(NUL_IN_TEXT), {"body_markdown": [str(NUL_IN_TEXT)]})
     if len(body_markdown) > MAX_IMPORT_CHARS:
         message = _("The text is too long to import: at most %(max)s characters.",
                     max=f"{MAX_IMPORT_CHARS:,}")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
@@ -34,6 +33,7 @@ from consult.mail.services import queue_mail
 from consult.notifications.models import (
     DEFAULT_EMAIL_MODE, EMAIL_MODES, Notification, NotificationSettings,
 )
+from consult.urls import external_path, external_url  # absolute links at CONSULT_BASE_URL
 
 log = logging.getLogger("consult.notifications")
 
@@ -275,23 +275,3 @@ def _subject(entries: list[tuple[str, str]]) -> str:
     else:
         subject = str(_l("Lecce Partecipa: %(count)s new notifications", count=len(entries)))
     return " ".join(subject.split())  # no line breaks in a header
-
-
-# --- absolute links (mail is read outside the site) -----------------------------------------
-
-def base_url() -> str:
-    return current_app.config.get("CONSULT_BASE_URL") or "http://127.0.0.1:5000"
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL without a request (task consumer, CLI)."""
-    parts = urlsplit(base_url())
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                       url_scheme=parts.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
-
-
-def external_path(path: str) -> str:
-    if urlsplit(path).scheme:
-        return path
-    return base_url().rstrip("/") + "/" + path.lstrip("/")

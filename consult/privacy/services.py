@@ -249,13 +249,10 @@ def _erase(user: User) -> None:
     db.session.flush()
 
 
-def _revoke_api_tokens(user: User) -> None:
-    from consult.api.models import ApiToken
+def _end_sessions_and_tokens(user: User) -> None:
+    from consult.devices.services import log_out_everywhere
 
-    now = utcnow()
-    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                           ApiToken.revoked_at.is_(None))):
-        token.revoked_at = now
+    log_out_everywhere(user)
 
 
 def _stop_email(user: User) -> None:
@@ -278,5 +275,5 @@ def _erase_identity_links(user: User) -> None:
 
 
 # What other features erase or end when an account is deleted.
-ERASERS: list[Callable[[User], None]] = [_revoke_api_tokens, _stop_email, _erase_coauthor_messages,
+ERASERS: list[Callable[[User], None]] = [_end_sessions_and_tokens, _stop_email, _erase_coauthor_messages,
                                          _erase_identity_links]

@@ -1,4 +1,6 @@
 """Process forms. The rules live in consult.processes.services."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -27,10 +29,16 @@ PHASE_DESCRIPTIONS = {
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 BAD_DATE = _l("Enter a date as YYYY-MM-DD.")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class IsoDateField(DateField):
+    """A date written as YYYY-MM-DD only (what a date input sends): not 2026-1-1."""
+
     def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip() and not ISO_DATE.fullmatch(valuelist[0].strip()):
+            self.data = None
+            raise ValueError(str(BAD_DATE))
         try:
             super().process_formdata(valuelist)
         except ValueError:

@@ -39,6 +39,10 @@ def _unique_slug(title: str) -> str:
     return f"{base}-{number}"
 
 
+# The dates a process can have: typing slips such as the year 0001 or 20266 are refused.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _problems(*, title: str, summary: str, phase: str, starts_on, ends_on) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if len(title) < 3:
@@ -52,6 +56,9 @@ def _problems(*, title: str, summary: str, phase: str, starts_on, ends_on) -> di
     for name, value in (("starts_on", starts_on), ("ends_on", ends_on)):
         if value is not None and not isinstance(value, date):
             fields[name] = [_("Enter a date as YYYY-MM-DD.")]
+        elif value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            fields[name] = [_("Enter a date from %(first)s to %(last)s.",
+                              first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat())]
     if isinstance(starts_on, date) and isinstance(ends_on, date) and ends_on < starts_on:
         fields["ends_on"] = [_("The end date cannot come before the start date.")]
     return fields

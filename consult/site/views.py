@@ -48,12 +48,15 @@ def terms():
 
 @bp.route("/language/<code>", methods=["GET", "POST"])
 def set_language(code: str):
+    """The visitor's language, kept in a cookie. Only a POST (a form with its CSRF token)
+    also stores it in the logged-in account's profile: a link on another site can switch
+    this browser's language, never change an account."""
     target = safe_next(request.values.get("next"), url_for("site.home"))
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
-        if current_user.is_authenticated and current_user.locale != code:
+        if request.method == "POST" and current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
             db.session.commit()
     return response

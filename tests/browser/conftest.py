@@ -74,6 +74,7 @@ def serve(tmp_path_factory, **overrides):
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     live = LiveServer(app=app, server=server)
+    app.config["CONSULT_BASE_URL"] = live.base_url  # the links mailed point at this server
 
     def remember_error(sender, exception, **extra):
         live.errors.append(exception)

@@ -86,7 +86,7 @@ def test_the_csv_keeps_the_codes(login_as, admin):
     audit.record(admin, "document.created", None, target_type="document", target_id=1)
     db.session.commit()
     csv_text = login_as(admin).get("/moderation/log.csv").get_data(as_text=True)
-    assert ",document.created,document,1," in csv_text and "Document created" not in csv_text
+    assert '"document.created","document","1",' in csv_text and "Document created" not in csv_text
 
 
 def test_report_counts_are_stored_as_numbers_and_read_with_their_plural(
@@ -138,8 +138,8 @@ def test_hide_and_block_reason_codes_read_in_words_on_the_page_only(
 
     # The codes are the data: the CSV and the API keep them.
     csv_text = client.get("/moderation/log.csv").get_data(as_text=True)
-    assert re.search(r",comment\.hidden,comment,\d+,spam\r?$", csv_text, re.M)
-    assert re.search(r",user\.blocked,user,\d+,off_topic\r?$", csv_text, re.M)
+    assert re.search(r'"comment\.hidden","comment","\d+","spam"\r?$', csv_text, re.M)
+    assert re.search(r'"user\.blocked","user","\d+","off_topic"\r?$', csv_text, re.M)
     assert "Spam or advertising" not in csv_text
     token, _ = issue_token(admin)
     db.session.commit()

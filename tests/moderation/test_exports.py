@@ -25,4 +25,4 @@ def test_datetimes_are_iso_8601():
 
 def test_lines_are_quoted_and_neutralised():
     lines = list(csv_lines(["name", "note"], [["Anna", "=cmd|' /C calc'!A0"], ["Bo, Jr.", 'say "hi"']]))
-    assert lines == ["name,note\r\n", "Anna,'=cmd|' /C calc'!A0\r\n", '"Bo, Jr.","say ""hi"""\r\n']
+    assert lines == ['"name","note"\r\n', '"Anna","\'=cmd|\' /C calc\'!A0"\r\n', '"Bo, Jr.","say ""hi"""\r\n']

@@ -55,12 +55,21 @@ def test_the_switch_keeps_the_query_of_the_page(client):
 
 def test_a_logged_in_user_keeps_the_language_on_any_device(app, client, participant, login_as):
     login_as(participant)
-    client.get("/language/en?next=/")
+    client.post("/language/en", data={"next": "/"})
     assert db.session.get(User, participant.id).locale == "en"
     other_device = app.test_client()
     other_device.post("/account/login", data={"email": participant.email,
                                               "password": "correct horse battery staple 42"})
     assert '<html lang="en">' in other_device.get("/").get_data(as_text=True)
+
+
+def test_a_language_link_changes_the_browser_never_the_account(client, participant, login_as):
+    # A GET can come from any site (a link, an image): it only sets this browser's cookie.
+    login_as(participant)
+    response = client.get("/language/en?next=/")
+    assert response.status_code == 302 and "lang=en" in response.headers["Set-Cookie"]
+    assert db.session.get(User, participant.id).locale is None
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
 
 
 def test_the_switch_links_back_to_the_current_page(client):
