@@ -55,6 +55,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         raise RuntimeError("SECRET_KEY must be set outside development (see README).")
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    if app.debug:
+        # `flask run` reads its debug mode (reloader, debugger) from FLASK_DEBUG after it has
+        # created the app: the development settings turn it on unless --no-debug said otherwise.
+        os.environ.setdefault("FLASK_DEBUG", "1")
 
     import consult.models  # noqa: F401  (the whole schema, for Alembic)
 
