@@ -27,19 +27,26 @@ def test_the_staff_process_page_labels_the_phase_select(client, login_as, staff)
     assert re.search(r'<label for="phase">[^<]+</label>\s*<select[^>]* id="phase"', html)
 
 
-def test_pages_with_many_forms_use_each_id_once(client, login_as, staff, moderator, participant):
+def test_pages_with_many_forms_use_each_id_once(app, client, login_as, staff, moderator, participant,
+                                               monkeypatch):
     process = make_process()
     first, second = make_proposal(process), make_proposal(process)
     for proposal in (first, second):
         follows.follow(participant, proposal)
         notifications.notify(participant, "moderation.restored", actor=moderator, url="/x")
     db.session.commit()
+
+    def with_csrf_tokens(*paths):  # the tests turn CSRF off; the pages then carry no token
+        monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+        for path in paths:
+            page(client, path)
+        monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+
     login_as(participant)
-    page(client, "/following")
-    page(client, "/notifications")
+    with_csrf_tokens("/following", "/notifications")
     client.post("/account/logout")
     login_as(staff)
-    page(client, f"/proposals/{first.id}/manage")
+    with_csrf_tokens(f"/proposals/{first.id}/manage")
 
 
 def breadcrumb_text(html: str) -> str:
