@@ -65,6 +65,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     Path(app.instance_path).mkdir(exist_ok=True)
     logging.basicConfig(level=logging.INFO)
     _trust_hosts(app)
+    if app.debug:
+        # `flask run` reads its debug mode (reloader, debugger) from FLASK_DEBUG after it has
+        # created the app: the development settings turn it on unless --no-debug said otherwise.
+        os.environ.setdefault("FLASK_DEBUG", "1")
 
     import consult.models  # noqa: F401  (the whole schema, for Alembic)
     import consult.sqlite_engine  # noqa: F401  (WAL, busy timeout, BEGIN IMMEDIATE on SQLite)

@@ -1,6 +1,9 @@
 """Jinja globals and filters shared by every template."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
@@ -15,21 +18,53 @@ from consult.i18n import install_template_gettext
 from consult.text import render_markdown
 
 
-# The main navigation, in order: (endpoint, blueprint, label). An entry shows once
-# its feature's blueprint is registered.
+# The main navigation, in order: the one place to add an entry. An entry shows once its
+# feature's endpoint is registered and, with `allowed`, only to whom it allows; it is the
+# current section on every endpoint starting with `section` (except those in `besides`).
+# `tools` entries (the office's own areas) stand apart, on the right of the bar.
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    section: str
+    label: object
+    allowed: Callable[[object], bool] | None = None
+    besides: tuple[str, ...] = ()
+    tools: bool = False
+
+
 NAV_ITEMS = (
-    ("processes.index", "processes", _l("Processes")),
-    ("documents.index", "documents", _l("Document")),
-    ("proposals.index", "proposals", _l("Proposals")),
-    ("plans.index", "plans", _l("Action plans")),
-    ("dashboard.index", "dashboard", _l("City dashboard")),
-    ("opendata.index", "opendata", _l("Open data")),
+    NavItem("processes.index", "processes.", _l("Processes")),
+    NavItem("documents.index", "documents.", _l("Document")),
+    NavItem("proposals.index", "proposals.", _l("Proposals")),
+    NavItem("meetings.index", "meetings.", _l("Meetings")),
+    NavItem("plans.index", "plans.", _l("Action plans")),
+    NavItem("funding.index", "funding.", _l("Funding calls")),
+    NavItem("news.index", "news.", _l("News")),
+    NavItem("dashboard.index", "dashboard.", _l("City dashboard")),
+    NavItem("opendata.index", "opendata.", _l("Open data")),
+    NavItem("accounts.organizations", "accounts.organization", _l("Organisations")),
+    NavItem("admin.index", "admin.", _l("Administration"), allowed=permissions.can_see_admin_area,
+            tools=True),
+    NavItem("moderation.queue", "moderation.", _l("Moderation"), allowed=permissions.can_moderate,
+            besides=("moderation.report",), tools=True),
 )
 
 
 def main_nav() -> list[dict]:
-    views = current_app.view_functions
-    return [{"endpoint": e, "blueprint": b, "label": label} for e, b, label in NAV_ITEMS if e in views]
+    """The entries this visitor sees, each with `url`, `label`, `current` and `tools`."""
+    views, endpoint = current_app.view_functions, request.endpoint or ""
+    return [{"url": url_for(item.endpoint), "label": item.label, "tools": item.tools,
+             "current": endpoint.startswith(item.section) and endpoint not in item.besides}
+            for item in NAV_ITEMS
+            if item.endpoint in views and (item.allowed is None or item.allowed(current_user))]
+
+
+# The faces the first screen of every page shows (body text and bold headings), asked for
+# before the CSS that names them is read.
+PRELOADED_FONTS = (
+    "Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2",
+    "Titillium_Web/titillium-web-v10-latin-ext_latin-600.woff2",
+)
 
 
 def demo_mode() -> bool:
@@ -78,6 +113,7 @@ def register_templating(app: Flask) -> None:
             "current_user": current_user,
             "self_url": _self_url(),
             "main_nav": main_nav(),
+            "preloaded_fonts": PRELOADED_FONTS,
             "demo_mode": demo_mode(),
             "unread_notifications": unread_notifications,
         }

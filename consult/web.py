@@ -14,6 +14,12 @@ from consult.errors import DomainError, PermissionDenied
 from consult.extensions import db
 
 
+def flash_beside(element_id: str, message: str, category: str = "success") -> None:
+    """Flash a message that the block with this id shows (macros/ui.html `flashes_beside`),
+    where the redirect to `#element_id` brings the eye and the focus, instead of at the top."""
+    flash(message, f"{category}@{element_id}")
+
+
 def show_error(form: FlaskForm | None, error: DomainError) -> None:
     """Put a service's field errors on the form (or flash the message if none fits)."""
     placed = False

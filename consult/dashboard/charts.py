@@ -12,10 +12,12 @@ from decimal import Decimal
 COLOURS = ("#004d99", "#0d6e3a", "#8c3d00", "#5c2d91", "#a4133c", "#3b3b3b")
 PATTERNS = ("solid", "diagonal", "dots", "vertical", "cross", "horizontal")
 
-WIDTH = 640
+# Narrow enough to keep its words at 12 px or more on a 320 px phone (the page shows it at
+# most this wide).
+WIDTH = 340
 ROW_HEIGHT = 52
 BAR_HEIGHT = 20
-BAR_MAX = 440
+BAR_MAX = 200
 TOP = 8
 
 

@@ -42,10 +42,12 @@ def counted_plans() -> ColumnElement:
 
 
 def participants_by_category() -> dict[str, int]:
-    """Registered accounts (e-mail confirmed, not deleted) by stakeholder category; one query."""
+    """Registered participants (e-mail confirmed, not deleted; not the office's staff,
+    moderator and admin accounts) by stakeholder category; one query."""
     rows = db.session.execute(
         select(User.category, func.count(User.id))
-        .where(User.deleted_at.is_(None), User.email_confirmed_at.is_not(None))
+        .where(User.deleted_at.is_(None), User.email_confirmed_at.is_not(None),
+               User.role == "participant")
         .group_by(User.category)).all()
     counts = dict.fromkeys(CATEGORIES, 0)
     counts.update({category: count for category, count in rows if category in counts})

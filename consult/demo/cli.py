@@ -5,7 +5,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from consult.demo.loader import database_is_empty, load_demo
+from consult.demo.loader import DEMO_EDITOR, database_is_empty, load_demo
 from consult.extensions import db
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
@@ -25,6 +25,9 @@ def load_command(if_empty: bool):
     click.echo("Demo data loaded. Demo accounts (these passwords are shown only now):")
     for email, role, password in accounts:
         click.echo(f"  {role:<12} {email:<40} {password}")
+    editor_email, organization = DEMO_EDITOR
+    click.echo(f"The participant {editor_email} is a partner editor: an approved editor of "
+               f"{organization}, who co-edits the document's sections for it.")
 
 
 def register_cli(app: Flask) -> None:

@@ -74,6 +74,9 @@ DEMO_ACCOUNTS = (
     ("associazione@demo.lecce-partecipa.it", "Lecce in Bici APS (demo)", "participant", "association"),
 )
 
+# The participant who co-edits documents for a partner organisation: (e-mail, organisation).
+DEMO_EDITOR = ("ricerca@demo.lecce-partecipa.it", "Università del Salento")
+
 
 def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id))) and CityProfile.current() is None
@@ -98,9 +101,10 @@ def load_demo() -> list[tuple[str, str, str]]:
         created[email] = accounts.create_user(email=email, password=password, display_name=name,
                                               role=role, category=category, is_demo=True)
         credentials.append((email, role, password))
-    researcher = created["ricerca@demo.lecce-partecipa.it"]
+    editor_email, editor_organization = DEMO_EDITOR
+    researcher = created[editor_email]
     db.session.add(Membership(user_id=researcher.id,
-                              organization_id=partners["Università del Salento"].id,
+                              organization_id=partners[editor_organization].id,
                               role="editor", status="approved", decided_at=utcnow(),
                               message="Demo: editor for the university."))
     db.session.flush()

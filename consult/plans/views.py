@@ -74,8 +74,8 @@ def create():
         with service_call(form) as call:
             plan = services.create_plan(current_user, **form.values())
         if call.ok:
-            flash(_("The action plan has been created. Add its milestones below."), "success")
-            return redirect(url_for("plans.edit", plan_id=plan.id))
+            flash(_("The action plan has been created. Add its milestones from “Edit the plan, its milestones and its timeline”."), "success")
+            return redirect(url_for("plans.detail", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=None), 422 if form.errors else 200
 
 

@@ -98,7 +98,7 @@ def change_phase(slug: str):
     except DomainError as error:
         db.session.rollback()
         flash(error.fields.get("phase", [error.message])[0], "danger")
-        return redirect(url_for("processes.detail", slug=process.slug) + "#phase")
+        return redirect(url_for("processes.detail", slug=process.slug) + "#manage")
     flash(_("The process is now in the phase: %(phase)s.", phase=PHASE_LABELS[process.phase]),
           "success")
     return redirect(url_for("processes.detail", slug=process.slug))

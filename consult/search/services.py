@@ -108,6 +108,10 @@ class Hit:
     snippet: Markup
     context: str = ""  # e.g. the document of a section, the item a comment is on
 
+    def marked_title(self, stems: list[str]) -> Markup:
+        """The title, escaped, its matching words in <mark> (a hit may match only there)."""
+        return mark_words(self.title, stems)
+
 
 @dataclass
 class Group(PageNumbers):
@@ -340,6 +344,14 @@ def plain(text: str) -> str:
     text = _MARKDOWN_LINK.sub(r"\1", text or "")
     text = _QUOTE.sub(" ", _HTML_TAG.sub(" ", text))
     return " ".join(_MARKDOWN_MARKS.sub(" ", text).split())
+
+
+def mark_words(text: str, stems: list[str]) -> Markup:
+    """The whole text, escaped, the words whose stem is wanted in <mark>."""
+    wanted = set(stems)
+    parts = _TOKENS.split(text or "")  # separators at even indexes, words at odd ones
+    return Markup("".join(f"<mark>{escape(part)}</mark>" if i % 2 == 1 and stem(part) in wanted
+                          else str(escape(part)) for i, part in enumerate(parts)))
 
 
 def highlight(text: str, stems: list[str], size: int = SNIPPET_WORDS) -> Markup:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, current_app, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import get_locale
+from flask import abort, current_app, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -68,3 +68,34 @@ def vendor(package: str, filename: str):
     if directory is None:
         abort(404)
     return send_from_directory(directory, filename, max_age=7 * 24 * 3600)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every page, whatever the page's <link rel="icon"> says."""
+    return send_from_directory(ROOT / "static" / "icons", "favicon.ico", max_age=7 * 24 * 3600)
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """What a phone needs to put the site on its home screen: name, colours, icons."""
+    response = jsonify({
+        "name": "Lecce Partecipa",
+        "short_name": "Lecce Partecipa",
+        "description": gettext("Lecce Partecipa: the participatory consultation platform of "
+                               "the Smart City office of the Comune di Lecce"),
+        "lang": str(get_locale()),
+        "start_url": url_for("site.home"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0066cc",
+        "icons": [_icon("icon-192.png", "192x192", "image/png"),
+                  _icon("icon-512.png", "512x512", "image/png"),
+                  _icon("icon.svg", "any", "image/svg+xml")],
+    })
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+def _icon(name: str, sizes: str, mimetype: str) -> dict:
+    return {"src": url_for("static", filename=f"icons/{name}"), "sizes": sizes, "type": mimetype}

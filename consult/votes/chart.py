@@ -8,10 +8,13 @@ from flask_babel import lazy_gettext as _l
 from consult.accounts.forms import CATEGORY_LABELS
 from consult.votes.models import CHOICES
 
-LABEL_WIDTH = 190   # room for the row labels on the left
-BAR_WIDTH = 300     # the longest bar
-COUNT_WIDTH = 90    # room for the numbers after a bar
-ROW_HEIGHT = 28
+# Narrow enough to keep its words at 12 px or more on a 320 px phone: each row's label
+# stands above its bar, the numbers follow the bar.
+LABEL_WIDTH = 0     # the labels stand above the bars
+BAR_WIDTH = 240     # the longest bar
+COUNT_WIDTH = 100   # room for the numbers after a bar
+LABEL_HEIGHT = 20   # the label's line above a bar
+ROW_HEIGHT = 48
 BAR_HEIGHT = 18
 TOP = 8
 
@@ -33,12 +36,16 @@ class Row:
     text_x: float
 
     @property
+    def label_y(self) -> float:
+        return self.y + LABEL_HEIGHT - 6
+
+    @property
     def text_y(self) -> float:
-        return self.y + BAR_HEIGHT - 4
+        return self.bar_y + BAR_HEIGHT - 4
 
     @property
     def bar_y(self) -> float:
-        return self.y
+        return self.y + LABEL_HEIGHT
 
 
 @dataclass

@@ -11,18 +11,20 @@ from consult.votes import bp, services
 from consult.votes.chart import vote_chart
 from consult.votes.forms import CHOICE_LABELS, VoteForm
 from consult.votes.targets import get_votable, load_votable
+from consult.web import flash_beside
 
 bp.add_app_template_global(vote_chart, "vote_chart")
 
 
-def _anchor(target_type: str, target_id: int) -> str:
-    return f"#votes-{target_type}-{target_id}"
+def _block(target_type: str, target_id: int) -> str:
+    """The id of the vote block on the target's page (templates/votes/_vote.html)."""
+    return f"votes-{target_type}-{target_id}"
 
 
 @bp.route("/votes/<target_type>/<int:target_id>", methods=["POST"])
 def cast(target_type: str, target_id: int):
     target = load_votable(target_type, target_id, current_user)
-    back = get_votable(target_type).url_for(target) + _anchor(target_type, target_id)
+    back = get_votable(target_type).url_for(target) + "#" + _block(target_type, target_id)
     if not current_user.is_authenticated:
         flash(_("Log in to vote."), "info")
         return redirect(url_for("accounts.login", next=back))
@@ -33,16 +35,16 @@ def cast(target_type: str, target_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return _refused(target_type, target, error, back)
-    flash(_("Your vote has been recorded: %(choice)s.", choice=CHOICE_LABELS[form.choice.data]),
-          "success")
+        return _refused(target_type, target_id, target, error, back)
+    flash_beside(_block(target_type, target_id),
+                 _("Your vote has been recorded: %(choice)s.", choice=CHOICE_LABELS[form.choice.data]))
     return redirect(back)
 
 
 @bp.route("/votes/<target_type>/<int:target_id>/withdraw", methods=["POST"])
 def withdraw(target_type: str, target_id: int):
     target = load_votable(target_type, target_id, current_user)
-    back = get_votable(target_type).url_for(target) + _anchor(target_type, target_id)
+    back = get_votable(target_type).url_for(target) + "#" + _block(target_type, target_id)
     if not current_user.is_authenticated:
         flash(_("Log in to vote."), "info")
         return redirect(url_for("accounts.login", next=back))
@@ -51,15 +53,15 @@ def withdraw(target_type: str, target_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return _refused(target_type, target, error, back)
-    flash(_("Your vote has been withdrawn."), "success")
+        return _refused(target_type, target_id, target, error, back)
+    flash_beside(_block(target_type, target_id), _("Your vote has been withdrawn."))
     return redirect(back)
 
 
-def _refused(target_type: str, target, error: DomainError, back: str):
+def _refused(target_type: str, target_id: int, target, error: DomainError, back: str):
     """The target's page with the message beside the vote form (or flashed there)."""
     render = get_votable(target_type).renderer()
     if render is not None:
         return render(target, vote_error=error.message, status=error.status)
-    flash(error.message, "danger")
+    flash_beside(_block(target_type, target_id), error.message, "danger")
     return redirect(back)

@@ -5,9 +5,13 @@ Fixtures:
   `with live_server.app.app_context():` with the factories), `.outbox` (mail sent), `.reset()`.
 - `browser` (session): a Playwright Chromium browser.
 - `browser_page` (function): a fresh context (locale it-IT, base_url set, so `page.goto("/")`
-  works) on an EMPTY database and outbox. At teardown it fails the test if a request
-  raised an exception on the server or the browser reported a Content-Security-Policy violation.
+  works) on an EMPTY database and outbox, reduced motion emulated. At teardown it fails the
+  test if a request raised an exception on the server, the browser reported a
+  Content-Security-Policy violation, or an HTML page the server sent used an id twice or
+  had a label pointing at nothing (tests/html_checks.py: every page any browser test visits).
 Accessibility: `from tests.browser.a11y import check_a11y` and call `check_a11y(page)`.
+Phones: `from tests.browser.layout import check_phone_widths` (overflow, header overlap,
+sideways-scrolling tables, chart words, axe at 320, 375 and 768 px).
 Browser tests run once, on SQLite: they do not use the parametrised `app` fixture.
 """
 from __future__ import annotations
@@ -19,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from flask import Flask, got_request_exception
+from flask import Flask, got_request_exception, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from consult.extensions import db
 from tests.conftest import build_app, empty_sqlite_tables
+from tests.html_checks import html_problems
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -42,6 +47,7 @@ class LiveServer:
     app: Flask
     server: BaseWSGIServer
     errors: list[BaseException] = field(default_factory=list)
+    html_problems: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -58,6 +64,7 @@ class LiveServer:
         """Empty every table, the outbox and the list of server errors."""
         self.outbox.clear()
         self.errors.clear()
+        self.html_problems.clear()
         with self.app.app_context():
             db.session.remove()
             with db.engine.begin() as connection:
@@ -80,6 +87,14 @@ def serve(tmp_path_factory, **overrides):
         live.errors.append(exception)
 
     got_request_exception.connect(remember_error, app, weak=False)
+
+    @app.after_request
+    def check_html(response):
+        if response.mimetype == "text/html" and not (response.is_streamed or response.direct_passthrough):
+            live.html_problems += [f"{request.full_path.rstrip('?')}: {problem}"
+                                   for problem in html_problems(response.get_data(as_text=True))]
+        return response
+
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield live
@@ -113,7 +128,8 @@ def browser():
 @pytest.fixture
 def browser_page(browser, live_server):
     live_server.reset()
-    context = browser.new_context(locale="it-IT", base_url=live_server.base_url)
+    context = browser.new_context(locale="it-IT", base_url=live_server.base_url,
+                                  reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(15_000)
     csp_reports: list[str] = []
@@ -123,5 +139,6 @@ def browser_page(browser, live_server):
     context.close()
     problems = [f"server error: {error!r}" for error in live_server.errors]
     problems += [f"CSP violation: {report}" for report in csp_reports]
+    problems += [f"HTML: {problem}" for problem in dict.fromkeys(live_server.html_problems)]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)

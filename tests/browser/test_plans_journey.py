@@ -70,8 +70,10 @@ def test_staff_create_a_plan_and_a_visitor_follows_the_links_both_ways(browser_p
     page.get_by_label(t(live_server, "Budget in euros")).fill("1.850.000,50")
     page.get_by_role("button", name=t(live_server, "Create the plan")).click()
 
-    # The edit page: milestones.
-    expect(page).to_have_url(re.compile(r"/plans/\d+/edit"))
+    # The new plan's page, then its edit page: milestones.
+    expect(page).to_have_url(re.compile(r"/plans/\d+$"))
+    expect(page.get_by_role("heading", level=1, name=re.compile("Rete ciclabile protetta"))).to_be_visible()
+    page.get_by_role("link", name=t(live_server, "Edit the plan, its milestones and its timeline")).click()
     page.get_by_label(t(live_server, "Milestone"), exact=True).last.fill("Progetto esecutivo")
     page.get_by_label(t(live_server, "Due date")).last.fill("2025-11-15")
     tick(page, t(live_server, "Reached"))

@@ -149,3 +149,13 @@ def test_a_plan_change_forgets_the_figures_at_the_commit_not_at_a_savepoint(app,
         db.session.remove()
     db.session.commit()
     assert services.city_stats()["projects"] == 0
+
+
+def test_the_office_s_accounts_are_not_counted_as_participants(app):
+    make_user(category="citizen")
+    for role in ("moderator", "staff", "admin"):
+        make_user(category="institution", role=role)
+    db.session.commit()
+    participants = services.city_stats()["participants"]
+    assert participants["total"] == 1
+    assert participants["by_category"]["institution"] == 0

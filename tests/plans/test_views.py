@@ -101,7 +101,8 @@ def test_staff_create_a_plan_through_the_form(client, login_as, staff):
                                                      budget_eur="15.659.005,00"))
     assert response.status_code == 302
     plan = db.session.scalar(select(ActionPlan))
-    assert response.headers["Location"].endswith(f"/plans/{plan.id}/edit")
+    # The new plan's own page, not its edit page (issue 18).
+    assert response.headers["Location"].endswith(f"/plans/{plan.id}")
     assert plan.budget_eur == Decimal("15659005.00")
     assert [o.id for o in plan.partners] == [partner.id]
     assert [p.id for p in plan.proposals] == [proposal.id]

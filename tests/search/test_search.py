@@ -182,6 +182,13 @@ def test_results_are_grouped_by_kind_with_links(client, process, participant):
     assert "<mark>mercato</mark>" in page.lower() or "<mark>Mercato</mark>" in page
 
 
+def test_a_hit_found_only_in_its_title_is_highlighted_there(client, process):
+    proposal = make_proposal(process, title="Ciclovia <del> del mare", body="Un percorso lungo la costa.")
+    page = client.get("/search?q=ciclovie").get_data(as_text=True)
+    link = page[page.index(f'href="/proposals/{proposal.id}"'):]
+    assert link[:link.index("</a>")].endswith("<mark>Ciclovia</mark> &lt;del&gt; del mare")
+
+
 def test_one_kind_is_paginated(client, process, participant):
     proposal = make_proposal(process)
     for n in range(25):

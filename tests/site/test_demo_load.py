@@ -93,3 +93,9 @@ def test_if_empty_skips_a_database_with_data_and_prints_no_password(app):
     assert "not loaded" in second.output
     assert printed_passwords(second.output) == {}
     assert db.session.scalar(select(func.count(Membership.id))) == 1
+
+
+def test_the_printed_accounts_say_which_participant_is_the_partner_editor_and_of_what(app):
+    output = load(app).output
+    line = next(line for line in output.splitlines() if "partner editor" in line)
+    assert "ricerca@demo.lecce-partecipa.it" in line and "Università del Salento" in line

@@ -25,6 +25,21 @@ def test_vote_then_change_then_withdraw(login_as, participant, proposal):
     assert services.my_vote(participant, proposal) is None
 
 
+def test_the_confirmation_shows_in_the_vote_block_where_the_redirect_lands(login_as, participant, proposal):
+    client = login_as(participant)
+    response = client.post(f"/votes/proposal/{proposal.id}", data={"choice": "favor"})
+    block = response.location.split("#")[1]
+    page = client.get(response.location).get_data(as_text=True)
+    section = page[page.index(f'<section id="{block}"'):]
+    section = section[:section.index("</section>")]
+    assert "Your vote has been recorded: In favour." in section
+    assert page.count("Your vote has been recorded") == 1  # not also at the top of the page
+
+    response = client.post(f"/votes/proposal/{proposal.id}/withdraw")
+    page = client.get(response.location).get_data(as_text=True)
+    assert page.index("Your vote has been withdrawn.") > page.index(f'<section id="{block}"')
+
+
 def test_anonymous_voter_is_sent_to_login_and_back(client, participant, proposal):
     response = client.post(f"/votes/proposal/{proposal.id}", data={"choice": "favor"})
     assert response.status_code == 302
