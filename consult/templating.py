@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +23,8 @@ from consult.text import render_markdown
 # feature's endpoint is registered and, with `allowed`, only to whom it allows; it is the
 # current section on every endpoint starting with `section` (except those in `besides`).
 # `tools` entries (the office's own areas) stand apart, on the right of the bar.
+# `secondary` entries sit in the slim header on a desktop (the bar has room for no more)
+# and in the menu with the others on a phone.
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
@@ -30,6 +33,7 @@ class NavItem:
     allowed: Callable[[object], bool] | None = None
     besides: tuple[str, ...] = ()
     tools: bool = False
+    secondary: bool = False
 
 
 NAV_ITEMS = (
@@ -38,11 +42,11 @@ NAV_ITEMS = (
     NavItem("proposals.index", "proposals.", _l("Proposals")),
     NavItem("meetings.index", "meetings.", _l("Meetings")),
     NavItem("plans.index", "plans.", _l("Action plans")),
-    NavItem("funding.index", "funding.", _l("Funding calls")),
+    NavItem("funding.index", "funding.", lazy_pgettext("navigation", "Funding calls")),
     NavItem("news.index", "news.", _l("News")),
     NavItem("dashboard.index", "dashboard.", _l("City dashboard")),
-    NavItem("opendata.index", "opendata.", _l("Open data")),
-    NavItem("accounts.organizations", "accounts.organization", _l("Organisations")),
+    NavItem("opendata.index", "opendata.", _l("Open data"), secondary=True),
+    NavItem("accounts.organizations", "accounts.organization", _l("Organisations"), secondary=True),
     NavItem("admin.index", "admin.", _l("Administration"), allowed=permissions.can_see_admin_area,
             tools=True),
     NavItem("moderation.queue", "moderation.", _l("Moderation"), allowed=permissions.can_moderate,
@@ -54,6 +58,7 @@ def main_nav() -> list[dict]:
     """The entries this visitor sees, each with `url`, `label`, `current` and `tools`."""
     views, endpoint = current_app.view_functions, request.endpoint or ""
     return [{"url": url_for(item.endpoint), "label": item.label, "tools": item.tools,
+             "secondary": item.secondary,
              "current": endpoint.startswith(item.section) and endpoint not in item.besides}
             for item in NAV_ITEMS
             if item.endpoint in views and (item.allowed is None or item.allowed(current_user))]
