@@ -70,6 +70,14 @@ class Config:
     CONSULT_SEARCH_CACHE_SECONDS = _int("CONSULT_SEARCH_CACHE_SECONDS", 0)
     CONSULT_CONFIRM_MAX_AGE = _int("CONSULT_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     CONSULT_RESET_MAX_AGE = _int("CONSULT_RESET_MAX_AGE", 2 * 3600)
+    # Issue 21: the largest .docx/.odt/.md file imported, and the largest attachment.
+    CONSULT_IMPORT_MAX_BYTES = _int("CONSULT_IMPORT_MAX_BYTES", 20_000_000)
+    CONSULT_ATTACHMENT_MAX_BYTES = _int("CONSULT_ATTACHMENT_MAX_BYTES", 20_000_000)
+    # Where attachments are stored: a folder (default instance/uploads), or an S3 bucket.
+    CONSULT_UPLOADS_DIR = os.environ.get("CONSULT_UPLOADS_DIR", str(INSTANCE_DIR / "uploads"))
+    CONSULT_S3_BUCKET = os.environ.get("CONSULT_S3_BUCKET")
+    CONSULT_S3_ENDPOINT_URL = os.environ.get("CONSULT_S3_ENDPOINT_URL")
+    CONSULT_S3_REGION = os.environ.get("CONSULT_S3_REGION", "eu-south-1")
 
 
 class DevelopmentConfig(Config):

@@ -35,6 +35,7 @@ FEATURES = (
     "consult.dashboard",
     "consult.reports",
     "consult.bench",
+    "consult.docfiles",
 )
 
 
