@@ -36,6 +36,7 @@ FEATURES = (
     "consult.reports",
     "consult.bench",
     "consult.docfiles",
+    "consult.attachments",
 )
 
 

@@ -16,3 +16,4 @@ from consult.documents.models import Amendment, Document, Section, SectionRevisi
 from consult.drafts.models import Draft, DraftCoauthor, DraftRevision, ProposalCredit  # noqa: F401
 from consult.moderation.models import Report  # noqa: F401
 import consult.search.schema  # noqa: E402,F401  (search index tables and triggers, both databases)
+from consult.attachments.models import Attachment  # noqa: F401,E402  (issue 21)

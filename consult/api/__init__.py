@@ -48,4 +48,5 @@ def _authenticate() -> None:
 from consult.api import tokens, me, organizations  # noqa: E402,F401  (routes attach to bp)
 from consult.api import processes, documents, proposals, comments, moderation  # noqa: E402,F401
 from consult.api import plans, stats  # noqa: E402,F401
+from consult.api import attachments  # noqa: E402,F401  (issue 21)
 from consult.api import openapi  # noqa: E402,F401  (last: it describes the routes above)
