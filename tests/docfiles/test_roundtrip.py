@@ -264,7 +264,7 @@ def test_round_trip_merges_the_file_with_online_edits(client, login_as, staff, e
     assert energy.current_revision.number == 2
     for section in (mobility, energy):
         assert section.current_revision.author_id == staff.id
-        assert section.current_revision.message == f"Imported from revised.{kind}"
+        assert section.current_revision.message == f"Importato da revised.{kind}"  # the site language
     assert culture.current_revision.number == 1
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "document.reimported"))
 
