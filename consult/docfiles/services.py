@@ -259,9 +259,8 @@ def export_file(document: Document, kind: str) -> ExportFile:
     filename = f"document-{document.id}.{kind}"
     if kind == "pdf":
         return ExportFile(_pdf(document, sections, amendments), filename, "application/pdf")
-    tree = convert.build_tree(_export_tree(document, sections, amendments), kind)
     with tempfile.NamedTemporaryFile(suffix=f".{kind}") as handle:
-        convert.write_file(tree, kind, handle.name)
+        convert.write_file(_export_tree(document, sections, amendments), kind, handle.name)
         data = handle.read()
     return ExportFile(data, filename, filecheck.MIME_TYPES[kind])
 
@@ -408,10 +407,7 @@ def reimport_plan(actor, document: Document, token: str) -> ReimportPlan:
     file_sections = _file_sections(payload)
     matches = _match(file_sections, [by_id[sid] for sid in exported if sid in by_id])
     matched_ids = {section.id for section in matches.values()}
-    originals = ([bases[sid].text for sid in matched_ids]
-                 + [by_id[sid].text for sid in matched_ids])
-    normalized = dict(zip([("base", sid) for sid in matched_ids] + [("now", sid) for sid in matched_ids],
-                          convert.normalize_many(originals)))
+    normalized = _normalized_texts(file_sections, matches, bases)
     plans: list[SectionPlan] = []
     previous_key: str | None = None
     for index, file_section in enumerate(file_sections):
@@ -422,8 +418,10 @@ def reimport_plan(actor, document: Document, token: str) -> ReimportPlan:
                                      after_key=previous_key))
             previous_key = f"n{index}"
             continue
-        plans.append(_changed_plan(section, file_section.text, bases[section.id],
-                                   normalized[("base", section.id)], normalized[("now", section.id)]))
+        base = bases[section.id]
+        plans.append(_changed_plan(section, file_section.text, base,
+                                   normalized.get(("base", section.id), base.text),
+                                   normalized.get(("now", section.id), section.text)))
         previous_key = f"s{section.id}"
     for section in sections:
         if section.id in matched_ids:
@@ -432,6 +430,25 @@ def reimport_plan(actor, document: Document, token: str) -> ReimportPlan:
         plans.append(SectionPlan(kind, f"s{section.id}", section.heading, section=section,
                                  current_number=section.current_revision.number))
     return ReimportPlan(token, payload["filename"], payload.get("images", 0), plans)
+
+
+def _normalized_texts(file_sections, matches: dict[int, Section],
+                      bases: dict[int, SectionRevision]) -> dict[tuple[str, int], str]:
+    """The exported and current texts as pandoc writes them back, for the sections whose
+    file text differs from the exported text as stored (one pandoc run for all; a file
+    whose sections came back as exported costs none)."""
+    keys: list[tuple[str, int]] = []
+    texts: list[str] = []
+    for index, section in matches.items():
+        base = bases[section.id]
+        if file_sections[index].text == base.text:
+            continue
+        keys.append(("base", section.id))
+        texts.append(base.text)
+        if section.current_revision.number != base.number:
+            keys.append(("now", section.id))
+            texts.append(section.text)
+    return dict(zip(keys, convert.normalize_many(texts)))
 
 
 def _base_revisions(exported: dict[int, int], by_id: dict[int, Section]) -> dict[int, SectionRevision]:

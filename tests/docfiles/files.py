@@ -79,14 +79,13 @@ def edit_docx(data: bytes, replacements: dict[str, str], *, append: list[tuple[s
     document = docx.Document(io.BytesIO(data))
     for paragraph in document.paragraphs:
         for old, new in replacements.items():
-            if old in paragraph.text:
-                text = paragraph.text.replace(old, new)
+            runs = [run for run in paragraph.runs if old in run.text]
+            for run in runs:  # the edit keeps the formatting and links around it
+                run.text = run.text.replace(old, new)
+            if not runs and old in paragraph.text:
+                paragraph.runs[0].text = paragraph.text.replace(old, new)
                 for run in paragraph.runs[1:]:
                     run.text = ""
-                if paragraph.runs:
-                    paragraph.runs[0].text = text
-                else:
-                    paragraph.add_run(text)
     if append:
         annex = [p for p in document.paragraphs if p.style.name == "Heading 1"][-1]
         for heading, text in append:

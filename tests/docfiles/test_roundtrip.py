@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-import time
+import resource
 import zipfile
 
 import pytest
@@ -343,6 +343,14 @@ def test_an_unchanged_export_changes_nothing(client, login_as, staff, document):
     assert revision_count() == before
 
 
+def test_markdown_spelled_differently_online_is_not_a_change(client, login_as, staff, process):
+    typed = "* one stop\n* night lines\n\nSome __bold__ text\nwrapped by hand."
+    document = make_document(process, staff=staff, sections=(("Mobility", typed), ("Energy", ENERGY)))
+    login_as(staff)
+    html = page(reimport(client, document, services.export_file(document, "docx").data))
+    assert "2 sections unchanged, 0 changed" in html
+
+
 # --- speed ------------------------------------------------------------------------
 
 def hundred_pages_markdown() -> str:
@@ -352,23 +360,31 @@ def hundred_pages_markdown() -> str:
     parts = ["# Piano Lecce Smart City"]
     for number in range(1, 51):
         parts.append(f"## Sezione {number}")
-        parts += [paragraph] * 6 + ["- primo punto\n- secondo punto", "| voce | euro |\n|---|---|\n| A | 10 |"]
+        parts += [paragraph] * 12 + ["- primo punto\n- secondo punto", "| voce | euro |\n|---|---|\n| A | 10 |"]
     return "\n\n".join(parts)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the pandoc runs it waited for: what the work costs
+    on a core of its own, whatever else the (shared) test machine is doing."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def test_a_hundred_page_docx_imports_and_exports_in_under_ten_seconds(staff, process):
-    data = files.from_markdown(hundred_pages_markdown(), "docx")
-    started = time.perf_counter()
+    """About 50,000 words in 50 sections with lists and tables: 100 pages of Word."""
     from werkzeug.datastructures import FileStorage
 
+    data = files.from_markdown(hundred_pages_markdown(), "docx")
+    started = cpu_seconds()
     token = services.read_for_import(staff, FileStorage(io.BytesIO(data), filename="piano.docx"))
     preview = services.preview_import(staff, token)
     document = services.save_import(staff, process, token)
     db.session.commit()
-    imported = time.perf_counter() - started
+    imported = cpu_seconds() - started
     assert len(preview.sections) == 50
-    started = time.perf_counter()
+    started = cpu_seconds()
     exported = services.export_file(document, "docx")
-    elapsed = time.perf_counter() - started
+    elapsed = cpu_seconds() - started
     assert imported < 10 and elapsed < 10, (imported, elapsed)
     assert zipfile.ZipFile(io.BytesIO(exported.data)).testzip() is None
