@@ -96,31 +96,34 @@ def edit_docx(data: bytes, replacements: dict[str, str], *, append: list[tuple[s
     return out.getvalue()
 
 
-def edit_odt(data: bytes, replacements: dict[str, str]) -> bytes:
-    """Change text in an .odt's content.xml, keeping every other part (meta.xml too)."""
+def rewrite_zip(data: bytes, change) -> bytes:
+    """The archive with each part passed through `change(name, content)` (None drops it);
+    `mimetype` stays first and uncompressed, as ODF wants."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "content.xml":
-                text = content.decode("utf-8")
-                for old, new in replacements.items():
-                    text = text.replace(old, new)
-                content = text.encode("utf-8")
-            compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, content, compress_type=compress)
+            content = change(info.filename, source.read(info.filename))
+            if content is not None:
+                compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                target.writestr(info, content, compress_type=compress)
     return out.getvalue()
+
+
+def edit_odt(data: bytes, replacements: dict[str, str]) -> bytes:
+    """Change text in an .odt's content.xml, keeping every other part (meta.xml too)."""
+    def change(name: str, content: bytes) -> bytes:
+        if name != "content.xml":
+            return content
+        text = content.decode("utf-8")
+        for old, new in replacements.items():
+            text = text.replace(old, new)
+        return text.encode("utf-8")
+    return rewrite_zip(data, change)
 
 
 def strip_docx_properties(data: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename != "docProps/custom.xml":
-                target.writestr(info, source.read(info.filename))
-    return out.getvalue()
+    return rewrite_zip(data, lambda name, content: None if name == "docProps/custom.xml" else content)
 
 
 def password_protected_docx(data: bytes) -> bytes:
@@ -133,17 +136,13 @@ def password_protected_docx(data: bytes) -> bytes:
 
 def password_protected_odt(data: bytes) -> bytes:
     """An .odt as LibreOffice saves it with a password: its manifest lists encryption data."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "META-INF/manifest.xml":
-                content = re.sub(rb'(manifest:full-path="content.xml"[^>]*?)/>',
-                                 rb'\1><manifest:encryption-data manifest:checksum-type="SHA1/1K" '
-                                 rb'manifest:checksum="x"/></manifest:file-entry>', content)
-            target.writestr(info, content)
-    return out.getvalue()
+    def change(name: str, content: bytes) -> bytes:
+        if name != "META-INF/manifest.xml":
+            return content
+        return re.sub(rb'(manifest:full-path="content.xml"[^>]*?)/>',
+                      rb'\1><manifest:encryption-data manifest:checksum-type="SHA1/1K" '
+                      rb'manifest:checksum="x"/></manifest:file-entry>', content)
+    return rewrite_zip(data, change)
 
 
 def zip_bomb() -> bytes:
