@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -104,6 +105,8 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = None
+    # Attachments written by tests go to the system's temporary folder, not instance/.
+    CONSULT_UPLOADS_DIR = os.path.join(tempfile.gettempdir(), "consult-test-uploads")
 
 
 CONFIGS = {

@@ -70,6 +70,11 @@ ACTION_LABELS = {
     "draft.reports_dismissed": _l("Reports on a draft dismissed"),
     # the log itself
     "audit.exported": _l("Audit log downloaded"),
+    # the Word/LibreOffice round trip and attachments (issue 21)
+    "document.reimported": _l("Revised file imported into a document"),
+    "attachment.added": _l("File attached"),
+    "attachment.hidden": _l("Attachment removed"),
+    "attachment.restored": _l("Attachment restored"),
 }
 
 
@@ -87,6 +92,7 @@ TARGET_TYPE_LABELS = {
     "organization": _l("Organisation"),
     "membership": _l("Membership of an organisation"),
     "audit_log": _l("Audit log"),
+    "attachment": _l("Attachment"),
 }
 
 

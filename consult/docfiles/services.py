@@ -220,10 +220,8 @@ def save_import(actor, process, token: str, *, level: Any = None, title: str = "
         message = _("The file has no heading at the chosen level, so no section: choose "
                     "another heading level or add headings to the file.")
         raise InvalidInput(message, {"level": [message]})
-    document = documents.create_document(actor, process, title=(title or "").strip() or found_title,
-                                         body_markdown="\n\n".join(parts))
-    record(actor, "document.imported_file", document, reason=payload["filename"])
-    return document
+    return documents.create_document(actor, process, title=(title or "").strip() or found_title,
+                                      body_markdown="\n\n".join(parts), source=payload["filename"])
 
 
 # --- export ------------------------------------------------------------------------------

@@ -85,8 +85,8 @@ def test_import_keeps_lists_tables_emphasis_links_and_footnotes(client, login_as
     assert "[^1]" in energy.text and "[^1]: With the DiTNE district." in energy.text
     assert "### Schools first" in energy.text
     assert mobility.current_revision.author_id == staff.id
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "document.imported_file"))
-    assert entry.reason == f"piano.{kind}"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "document.created"))
+    assert entry.reason == f"Lecce Smart City 2030 (piano.{kind})"
 
 
 def test_the_heading_level_is_chosen_on_the_preview(client, login_as, staff, process):
