@@ -196,7 +196,8 @@ def test_catalogue_is_dcat_ap_it_json_ld(client, process):
     assert entry["@context"]["dcatapit"] == "http://dati.gov.it/onto/dcatapit#"
     assert entry["dct:publisher"]["foaf:name"] == "Comune di Lecce"
     datasets = {d["dct:identifier"]: d for d in entry["dcat:dataset"]}
-    assert set(datasets) == {f"c_e506:lecce-partecipa-{n}" for n in ("processes", "proposals", "plans", "comments")}
+    assert set(datasets) == {f"c_e506:lecce-partecipa-{n}"
+                             for n in ("processes", "proposals", "plans", "comments", "attachments")}
     proposals = datasets["c_e506:lecce-partecipa-proposals"]
     assert "dcat:Dataset" in proposals["@type"] and proposals["dct:title"]["@value"]
     assert proposals["dcat:theme"][0]["@id"].endswith("/data-theme/GOVE")
