@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -109,6 +110,14 @@ class Config:
     CONSULT_IDENTITY_HASH_KEY = os.environ.get("CONSULT_IDENTITY_HASH_KEY")
     # A login without "Stay logged in" ends after this many hours without a request.
     CONSULT_SESSION_IDLE_HOURS = _int("CONSULT_SESSION_IDLE_HOURS", 24)
+    # Issue 21: the largest .docx/.odt/.md file imported, and the largest attachment.
+    CONSULT_IMPORT_MAX_BYTES = _int("CONSULT_IMPORT_MAX_BYTES", 20_000_000)
+    CONSULT_ATTACHMENT_MAX_BYTES = _int("CONSULT_ATTACHMENT_MAX_BYTES", 20_000_000)
+    # Where attachments are stored: a folder (default instance/uploads), or an S3 bucket.
+    CONSULT_UPLOADS_DIR = os.environ.get("CONSULT_UPLOADS_DIR", str(INSTANCE_DIR / "uploads"))
+    CONSULT_S3_BUCKET = os.environ.get("CONSULT_S3_BUCKET")
+    CONSULT_S3_ENDPOINT_URL = os.environ.get("CONSULT_S3_ENDPOINT_URL")
+    CONSULT_S3_REGION = os.environ.get("CONSULT_S3_REGION", "eu-south-1")
 
 
 class DevelopmentConfig(Config):
@@ -137,6 +146,8 @@ class TestingConfig(Config):
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = None
     OIDC_PROVIDERS: dict = {}
+    # Attachments written by tests go to the system's temporary folder, not instance/.
+    CONSULT_UPLOADS_DIR = os.path.join(tempfile.gettempdir(), "consult-test-uploads")
 
 
 CONFIGS = {

@@ -44,6 +44,8 @@ FEATURES = (
     "consult.meetings",
     "consult.questionnaires",
     "consult.devices",
+    "consult.docfiles",
+    "consult.attachments",
 )
 
 

@@ -23,3 +23,4 @@ from consult.news.models import NewsItem  # noqa: F401
 from consult.questionnaires.models import Answer, Option, Question, Questionnaire, Response  # noqa: F401,E402
 from consult.devices.models import UserSession  # noqa: F401
 import consult.search.schema  # noqa: E402,F401  (search index tables and triggers, both databases)
+from consult.attachments.models import Attachment  # noqa: F401,E402  (issue 21)

@@ -49,4 +49,5 @@ from consult.api import tokens, me, organizations  # noqa: E402,F401  (routes at
 from consult.api import processes, documents, proposals, comments, moderation  # noqa: E402,F401
 from consult.api import plans, stats, funding, news  # noqa: E402,F401
 from consult.api import meetings, questionnaires  # noqa: E402,F401
+from consult.api import attachments  # noqa: E402,F401
 from consult.api import openapi  # noqa: E402,F401  (last: it describes the routes above)

@@ -97,6 +97,11 @@ ACTION_LABELS = {
     "draft.reports_dismissed": _l("Reports on a draft dismissed"),
     # the log itself
     "audit.exported": _l("Audit log downloaded"),
+    # the Word/LibreOffice round trip and attachments (issue 21)
+    "document.reimported": _l("Revised file imported into a document"),
+    "attachment.added": _l("File attached"),
+    "attachment.hidden": _l("Attachment removed"),
+    "attachment.restored": _l("Attachment restored"),
 }
 
 
@@ -117,6 +122,7 @@ TARGET_TYPE_LABELS = {
     "membership": _l("Membership of an organisation"),
     "audit_log": _l("Audit log"),
     "questionnaire": _l("Questionnaire"),
+    "attachment": _l("Attachment"),
 }
 
 

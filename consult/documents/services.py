@@ -133,8 +133,9 @@ def parse_markdown(body: str) -> tuple[str, list[ParsedSection]]:
 
 
 def create_document(actor, process, *, title: str, body_markdown: str,
-                    is_demo: bool = False) -> Document:
-    """Import a document from Markdown into `process`; it starts unpublished."""
+                    is_demo: bool = False, source: str = "") -> Document:
+    """Import a document from Markdown into `process`; it starts unpublished. `source`
+    names the file it was read from, for the audit log."""
     if not permissions.can_manage_document(actor):
         raise PermissionDenied(_("Only the office can import a document."))
     body_markdown = body_markdown or ""
@@ -166,7 +167,7 @@ def create_document(actor, process, *, title: str, body_markdown: str,
     for position, section in enumerate(parsed, start=1):
         _new_section(actor, document, section.heading, section.text, position,
                      message=_("Imported"))
-    record(actor, "document.created", document, reason=title)
+    record(actor, "document.created", document, reason=f"{title} ({source})" if source else title)
     return document
 
 

@@ -1,6 +1,7 @@
 """Every staff and moderator action in the codebase writes exactly one audit entry."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -243,6 +244,20 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
         staff, answer, reason="Insults"))
     ledger.once("questionnaire.answer_restored", lambda: questionnaires.restore_answer(staff, answer))
     ledger.once("questionnaire.closed", lambda: questionnaires.close_questionnaire(staff, questionnaire))
+    # the Word/LibreOffice round trip and attachments (issue 21)
+    from werkzeug.datastructures import FileStorage
+
+    from consult.attachments import services as attachments
+    from consult.docfiles import services as docfiles
+
+    exported = docfiles.export_file(document, "docx").data
+    token = docfiles.read_for_reimport(staff, document, FileStorage(io.BytesIO(exported), filename="d.docx"))
+    ledger.once("document.reimported", lambda: docfiles.apply_reimport(staff, document, token, {}, {}))
+    attachment = ledger.once("attachment.added", lambda: attachments.add_attachment(
+        staff, "process", process, FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="a.pdf"),
+        title="Minutes"))
+    ledger.once("attachment.hidden", lambda: attachments.hide_attachment(staff, attachment, "Wrong file"))
+    ledger.once("attachment.restored", lambda: attachments.restore_attachment(staff, attachment))
     # data exports
     ledger.once("audit.exported", lambda: audit.export_log(admin, audit.LogFilters()))
 

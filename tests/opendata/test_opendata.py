@@ -198,7 +198,7 @@ def test_catalogue_is_dcat_ap_it_json_ld(client, process):
     datasets = {d["dct:identifier"]: d for d in entry["dcat:dataset"]}
     assert set(datasets) == {f"c_e506:lecce-partecipa-{n}" for n in (
         "processes", "proposals", "plans", "comments", "meetings", "funding-calls", "consortia",
-        "questionnaire-results")}
+        "questionnaire-results", "attachments")}
     proposals = datasets["c_e506:lecce-partecipa-proposals"]
     assert "dcat:Dataset" in proposals["@type"] and proposals["dct:title"]["@value"]
     assert proposals["dcat:theme"][0]["@id"].endswith("/data-theme/GOVE")
