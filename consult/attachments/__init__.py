@@ -1,4 +1,4 @@
-"""Attachments (issue 21): checked files on a process, a document or an action plan.
+"""Attachments (issue 21): checked files on a process, a document, an action plan or a meeting.
 Meetings (or any other feature) add their kind with `targets.register_attachable`."""
 from flask import Blueprint, url_for
 
@@ -9,6 +9,7 @@ bp = Blueprint("attachments", __name__)
 from consult.attachments import opendata, views  # noqa: E402,F401  (routes attach to bp)
 from consult.attachments.targets import register_attachable  # noqa: E402
 from consult.documents.models import Document  # noqa: E402
+from consult.meetings.models import Meeting  # noqa: E402
 from consult.plans.models import ActionPlan  # noqa: E402
 from consult.processes.models import Process  # noqa: E402
 
@@ -33,3 +34,9 @@ register_attachable(
     can_manage=lambda user, plan: permissions.can_manage_plans(user),
     url=lambda plan: url_for("plans.detail", plan_id=plan.id),
     public=lambda: ActionPlan.id.isnot(None))
+register_attachable(
+    "meeting", model=Meeting,
+    can_view=lambda user, meeting: True,
+    can_manage=lambda user, meeting: permissions.can_manage_meeting(user, meeting),
+    url=lambda meeting: url_for("meetings.detail", meeting_id=meeting.id),
+    public=lambda: Meeting.id.isnot(None))

@@ -259,3 +259,18 @@ def test_the_process_page_runs_a_fixed_number_of_queries(client, login_as, staff
     with count_queries() as four:
         client.get(f"/processes/{process.slug}")
     assert one.count == four.count
+
+
+def test_meetings_take_attachments_from_their_organisers(client, login_as, staff, participant, process, uploads):
+    from tests.meetings.factories import make_meeting
+
+    meeting = make_meeting(process, title="Laboratorio sulla mobilità")
+    login_as(participant)
+    assert attach(client, "meeting", meeting.id, PDF, "verbale.pdf").status_code == 403
+    client.post("/account/logout")
+    login_as(staff)
+    response = attach(client, "meeting", meeting.id, PDF, "verbale.pdf", title="Presentazione")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/meetings/{meeting.id}#attachments")
+    client.post("/account/logout")
+    assert "Presentazione" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
