@@ -37,6 +37,7 @@ def redis_down_app(app):
 
 
 def comments() -> int:
+    db.session.rollback()  # SQLite reads are snapshots: see what the other app committed
     return db.session.scalar(select(func.count(Comment.id)))
 
 
