@@ -4,6 +4,7 @@ hidden and never deleted, listed on the pages, in the API and in the open-data c
 from __future__ import annotations
 
 import io
+import uuid
 import json
 
 import pytest
@@ -213,9 +214,11 @@ def s3_bucket(app, monkeypatch):
                         "AWS_SESSION_TOKEN": "testing"}.items():
         monkeypatch.setenv(name, value)
     client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-south-1")
-    client.create_bucket(Bucket="consult-attachments",
+    # moto keeps its buckets in the process, across servers: a fresh name per test.
+    bucket = f"consult-attachments-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket,
                          CreateBucketConfiguration={"LocationConstraint": "eu-south-1"})
-    monkeypatch.setitem(app.config, "CONSULT_S3_BUCKET", "consult-attachments")
+    monkeypatch.setitem(app.config, "CONSULT_S3_BUCKET", bucket)
     monkeypatch.setitem(app.config, "CONSULT_S3_ENDPOINT_URL", endpoint)
     monkeypatch.setitem(app.config, "CONSULT_S3_REGION", "eu-south-1")
     app.extensions.pop("consult_s3", None)
@@ -228,7 +231,8 @@ def test_attachments_are_stored_in_an_s3_bucket_when_configured(client, login_as
     login_as(staff)
     assert attach(client, "process", process.id, PDF, "a.pdf").status_code == 302
     attachment = db.session.scalar(select(Attachment))
-    stored = s3_bucket.get_object(Bucket="consult-attachments", Key=attachment.storage_key)
+    bucket = client.application.config["CONSULT_S3_BUCKET"]
+    stored = s3_bucket.get_object(Bucket=bucket, Key=attachment.storage_key)
     assert stored["Body"].read() == PDF and stored["ContentType"] == "application/pdf"
     response = client.get(f"/attachments/{attachment.id}")
     assert response.data == PDF and response.headers["X-Content-Type-Options"] == "nosniff"
