@@ -145,6 +145,8 @@ def _check_bomb(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], field: s
                     size += len(chunk)
                     if size > budget:
                         raise bomb
+        # zipfile raises NotImplementedError for a compression method it cannot read:
+        # such a file is refused like a damaged one.
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
             raise _refuse(_("The file is damaged and cannot be read."), field)
         total += size
