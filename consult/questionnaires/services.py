@@ -903,21 +903,16 @@ def results_to_dict(result: Results) -> dict[str, Any]:
             "questions": questions}
 
 
-def report_questionnaires(process_id: int) -> list[tuple[Questionnaire, dict[str, int]]]:
-    """For the process report: the questionnaires whose results are public, each with its
-    responses by stakeholder category (two queries whatever their number)."""
+def report_questionnaires(process_id: int) -> list[Results]:
+    """For the process report: the results of the questionnaires whose results are public.
+    Closed questionnaires keep their counts, so the queries do not grow with the responses."""
     from consult.questionnaires.opendata import public_results_query
 
-    questionnaires = db.session.scalars(public_results_query().where(
-        Questionnaire.process_id == process_id).order_by(Questionnaire.closes_at, Questionnaire.id)).all()
-    counts = {q.id: dict.fromkeys(CATEGORIES, 0) for q in questionnaires}
-    if counts:
-        for questionnaire_id, category, count in db.session.execute(
-                select(Response.questionnaire_id, Response.category, func.count())
-                .where(Response.questionnaire_id.in_(list(counts)))
-                .group_by(Response.questionnaire_id, Response.category)):
-            counts[questionnaire_id][category] = count
-    return [(q, counts[q.id]) for q in questionnaires]
+    questionnaires = db.session.scalars(
+        public_results_query().where(Questionnaire.process_id == process_id)
+        .order_by(Questionnaire.closes_at, Questionnaire.id)
+        .options(selectinload(Questionnaire.questions).selectinload(Question.options))).all()
+    return [results(questionnaire) for questionnaire in questionnaires]
 
 
 # --- free-text answers (staff) ----------------------------------------------------------------

@@ -51,3 +51,31 @@ def test_the_report_back_includes_public_questionnaire_results(client, login_as,
     assert "What the questionnaires found" in html
     assert f'href="/questionnaires/{questionnaire.id}/results"' in html
     assert "1 response, by stakeholder category" in html and "Private survey" not in html
+    main = html[html.index("<main"):html.index("</main>")]
+    assert "What the questionnaires found" in main  # inside the page's main landmark
+    assert "How satisfied are you?" in main and "Mean: 4" in main  # every question's results
+    assert "Rank the priorities" in main and "Average position" in main
+    assert "2 written answers" not in main and "1 written answer." in main
+    assert "Baroque" not in html and "More trees in the old town." not in html  # free text stays private
+
+
+def test_the_report_back_runs_fixed_queries_whatever_the_questionnaires(
+        client, login_as, staff, participant, count_queries):
+    first = make_questionnaire(staff, title="First survey", results_public=True)
+    services.submit_response(participant, first, full_answers(first))
+    services.close_questionnaire(staff, first)
+    db.session.commit()
+    url = f"/processes/{first.process.slug}/report"
+    login_as(staff)
+    client.get(url)
+    with count_queries() as one:
+        assert client.get(url).status_code == 200
+    for title in ("Second survey", "Third survey"):
+        more = make_questionnaire(staff, first.process, title=title, results_public=True)
+        services.submit_response(participant, more, full_answers(more))
+        services.close_questionnaire(staff, more)
+    db.session.commit()
+    with count_queries() as three:
+        html = client.get(url).text
+    assert "Third survey" in html
+    assert three.count == one.count
