@@ -1,7 +1,7 @@
 """Issue 20 in real Chromium: staff build a questionnaire (a refused question first, a move
 with the builder's script), preview and open it; a participant answers with the keyboard
 only (a required question left empty first: the other answers stay); staff close it and the
-results show, to staff and then to a visitor. axe-core on every page, at 375 and 1280 px."""
+results show, to staff (on the results page and in the report back) and then to a visitor. axe-core on every page, at 375 and 1280 px."""
 from __future__ import annotations
 
 import os
@@ -147,6 +147,11 @@ def test_build_answer_by_keyboard_close_and_read_results(browser_page, live_serv
     expect(page.get_by_role("heading", name=re.compile("1 risposta"))).to_be_visible()
     expect(page.get_by_role("table").first).to_be_visible()
     look(page, "results-staff")
+    page.goto(f"/processes/{slug}/report")  # the report back carries the same results
+    report = page.get_by_role("main")
+    expect(report.get_by_role("heading", name=t(live_server, "What the questionnaires found"))).to_be_visible()
+    expect(report.get_by_role("rowheader", name="Bicicletta")).to_be_visible()
+    look(page, "report")
     log_out(page, live_server)
     page.goto(questionnaire_url + "/results")
     expect(page.get_by_role("rowheader", name="Bicicletta")).to_be_visible()
