@@ -154,14 +154,19 @@ def expire_unconfirmed(now: datetime) -> int:
 
 # --- from the profile ----------------------------------------------------------------------
 
+def _of_account(user):
+    """The subscriptions of an account: made from its profile, or with its e-mail address."""
+    condition = NewsletterSubscription.user_id == user.id
+    if user.email:
+        condition = or_(condition, NewsletterSubscription.email == user.email)
+    return condition
+
+
 def subscription_of(user) -> NewsletterSubscription | None:
     """The account's subscription (made from the profile, or with its e-mail address)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    condition = NewsletterSubscription.user_id == user.id
-    if user.email:
-        condition = or_(condition, NewsletterSubscription.email == user.email)
-    return db.session.scalars(select(NewsletterSubscription).where(condition)
+    return db.session.scalars(select(NewsletterSubscription).where(_of_account(user))
                               .order_by(NewsletterSubscription.id)).first()
 
 
@@ -421,13 +426,6 @@ def get_sending(user, sending_id: int) -> NewsletterSending | None:
 
 
 # --- personal data ------------------------------------------------------------------------------
-
-def _of_account(user):
-    condition = NewsletterSubscription.user_id == user.id
-    if user.email:
-        condition = or_(condition, NewsletterSubscription.email == user.email)
-    return condition
-
 
 def export(user) -> list[dict]:
     """The account's subscription for its privacy download, and the newsletters it received."""
