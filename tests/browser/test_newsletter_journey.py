@@ -1,7 +1,8 @@
 """Issue 23's newsletter in real Chromium: a visitor subscribes from the footer link (the form
 refuses a missing consent first), confirms with the mailed link; staff send a news item and
 read the counts; one subscriber leaves with the one-click POST a mail program makes (RFC 8058,
-CSRF on, no cookie), the other with the page's button. axe-core on the subscribe, confirm,
+CSRF on, no cookie), the other with the page's button; an account subscribes from its
+profile without a second opt-in. axe-core on the subscribe, confirm,
 send and counts pages; 1280 px and the phone widths (320, 375, 768)."""
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def seed(live_server) -> int:
     with live_server.app.test_request_context():
         staff = make_user(email="ufficio@example.org", display_name="Ufficio Smart City", role="staff",
                           category="institution")
+        make_user(email="marco@example.org", display_name="Marco")
         confirmed_subscriber("lettore.mail@example.org")
         item = published_news(staff, title="Al via la consultazione sulla mobilità",
                               summary="Commenta ogni sezione del documento fino al 31 marzo.")
@@ -128,3 +130,17 @@ def test_subscribe_confirm_send_and_unsubscribe(browser_page, live_server):
     check_a11y(page)
     check_phone_widths(page)
     assert subscriptions(live_server) == []
+
+    # An account with a confirmed address subscribes from its profile: no link to open.
+    live_server.outbox.clear()
+    log_in(page, live_server, "marco@example.org")
+    page.goto("/account/profile")
+    page.get_by_role("button", name=t(live_server, "Subscribe to the newsletter")).click()
+    expect(page.locator(".alert-success")).to_contain_text(t(live_server, "You are subscribed to the newsletter."))
+    expect(page.locator("main")).to_contain_text("marco@example.org")
+    expect(page.get_by_role("button", name=t(live_server, "Unsubscribe from the newsletter"))).to_be_visible()
+    check_a11y(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.locator("#newsletter").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "newsletter-profile-375.png"))
+    assert subscriptions(live_server) == ["marco@example.org"] and live_server.outbox == []
