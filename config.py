@@ -104,6 +104,8 @@ class Config:
     CONSULT_SEARCH_CACHE_SECONDS = _int("CONSULT_SEARCH_CACHE_SECONDS", 0)
     CONSULT_CONFIRM_MAX_AGE = _int("CONSULT_CONFIRM_MAX_AGE", 3 * 24 * 3600)
     CONSULT_RESET_MAX_AGE = _int("CONSULT_RESET_MAX_AGE", 2 * 3600)
+    # The newsletter is prepared by the task queue this many messages per task.
+    NEWSLETTER_BATCH_SIZE = _int("NEWSLETTER_BATCH_SIZE", 200)
     # Log in with SPID and CIE (OpenID Connect); none configured: no button.
     OIDC_PROVIDERS = _oidc_providers()
     # The key of the fiscal numbers' HMAC (default: derived from SECRET_KEY).

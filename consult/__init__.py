@@ -35,6 +35,7 @@ FEATURES = (
     "consult.plans",
     "consult.funding",
     "consult.news",
+    "consult.newsletter",
     "consult.dashboard",
     "consult.reports",
     "consult.bench",

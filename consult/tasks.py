@@ -99,6 +99,9 @@ PERIODIC_JOBS: list[tuple[crontab, str]] = [
     (crontab(minute="*"), "consult.questionnaires.services:close_due_questionnaires"),
     # News scheduled for later: its process's followers are told when its time comes.
     (crontab(minute="*"), "consult.news.services:announce_due_news"),
+    # Newsletter: sendings whose batch task was lost; subscriptions never confirmed.
+    (crontab(minute="*/5"), "consult.newsletter.services:resume_stalled_sendings"),
+    (crontab(minute="30", hour="*"), "consult.newsletter.services:expire_unconfirmed"),
 ]
 
 
@@ -149,6 +152,13 @@ def send_digest_mail() -> int:
     from consult.notifications.delivery import send_digests
 
     return run_in_app(send_digests)
+
+
+@huey.task()
+def send_newsletter_batch(sending_id: int) -> int:
+    from consult.newsletter.services import queue_batch
+
+    return run_in_app(queue_batch, sending_id)
 
 
 def _periodic(schedule: crontab, path: str) -> None:

@@ -17,6 +17,10 @@ ACTION_LABELS = {
     "news.updated": _l("News changed"),
     "news.unpublished": _l("News unpublished"),
     "news.republished": _l("News published again"),
+    # the newsletter
+    "newsletter.subscribed": _l("Newsletter subscription confirmed"),
+    "newsletter.unsubscribed": _l("Newsletter unsubscription"),
+    "newsletter.sent": _l("News sent as the newsletter"),
     # funding calls
     "call.created": _l("Funding call published"),
     "call.updated": _l("Funding call changed"),
@@ -108,6 +112,7 @@ ACTION_LABELS = {
 # What an entry is about (AuditEntry.target_type).
 TARGET_TYPE_LABELS = {
     "news": _l("News"),
+    "newsletter_subscription": _l("Newsletter subscription"),
     "call": _l("Funding call"),
     "process": _l("Process"),
     "document": _l("Document"),
@@ -150,6 +155,9 @@ REASON_CODE_ACTIONS = ("hidden", "blocked")
 # A proposal's answer: published for the first time, or corrected. Entries written before
 # stored these words translated into the staff member's language: they show as stored.
 ANSWER_REASONS = {"published": _l("answer published"), "corrected": _l("answer corrected")}
+# Where a newsletter subscription changed (the entry names no address: personal data).
+NEWSLETTER_REASONS = {"form": _l("with the newsletter page's link"), "account": _l("from the profile"),
+                      "link": _l("with the link of a newsletter")}
 
 
 def reason_label(action: str, reason: str) -> str:
@@ -167,4 +175,8 @@ def reason_label(action: str, reason: str) -> str:
         return str(REASON_LABELS[reason])
     if action == "proposal.answered" and reason in ANSWER_REASONS:
         return str(ANSWER_REASONS[reason])
+    if action == "newsletter.sent" and (reason or "").isdigit():
+        return ngettext("%(num)s recipient", "%(num)s recipients", int(reason))
+    if action.startswith("newsletter.") and reason in NEWSLETTER_REASONS:
+        return str(NEWSLETTER_REASONS[reason])
     return reason

@@ -167,6 +167,12 @@ def _api_tokens(user: User) -> list[dict]:
                  ("id", "created_at", "expires_at", "revoked_at"))
 
 
+def _newsletter(user: User) -> list[dict]:
+    from consult.newsletter.services import export
+
+    return export(user)  # the subscription, its consent, the newsletters received
+
+
 def _identity_links(user: User) -> list[dict]:
     from consult.identity.services import export
 
@@ -191,6 +197,7 @@ SECTIONS: list[tuple[str, Callable[[User], Any]]] = [
     ("notification_settings", _notification_settings),
     ("api_tokens", _api_tokens),
     ("identity_links", _identity_links),
+    ("newsletter", _newsletter),
 ]
 
 
@@ -235,6 +242,9 @@ def _other_admins(user: User) -> int:
 
 
 def _erase(user: User) -> None:
+    # The other features first: some find what they erase by the e-mail address.
+    for erase in ERASERS:
+        erase(user)
     user.email = None
     user.display_name = DELETED_NAME
     user.password_hash = None
@@ -244,8 +254,6 @@ def _erase(user: User) -> None:
     user.session_version += 1  # every session and "remember me" cookie stops working
     for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id)):
         membership.message = ""
-    for erase in ERASERS:
-        erase(user)
     db.session.flush()
 
 
@@ -274,6 +282,13 @@ def _erase_identity_links(user: User) -> None:
     erase(user)
 
 
-# What other features erase or end when an account is deleted.
+def _erase_newsletter_subscription(user: User) -> None:
+    from consult.newsletter.services import erase
+
+    erase(user)  # by account and by e-mail address: run before the address is erased
+
+
+# What other features erase or end when an account is deleted (before the account's own
+# fields are erased).
 ERASERS: list[Callable[[User], None]] = [_end_sessions_and_tokens, _stop_email, _erase_coauthor_messages,
-                                         _erase_identity_links]
+                                         _erase_identity_links, _erase_newsletter_subscription]

@@ -256,9 +256,12 @@ def test_periodic_jobs_run_on_their_schedule():
                     "consult.notifications.delivery:send_pending",
                     "consult.questionnaires.services:close_due_questionnaires"]
     assert due(8, 1) == every_minute
-    assert due(8, 5) == sorted([*every_minute, "consult.meetings.services:send_meeting_reminders"])
-    assert due(8, 15) == sorted([*every_minute, "consult.tasks:send_due_digests",
-                                 "consult.meetings.services:send_meeting_reminders"])
+    every_five = ["consult.meetings.services:send_meeting_reminders",
+                  "consult.newsletter.services:resume_stalled_sendings"]
+    assert due(8, 5) == sorted([*every_minute, *every_five])
+    assert due(8, 15) == sorted([*every_minute, *every_five, "consult.tasks:send_due_digests"])
+    assert due(8, 30) == sorted([*every_minute, *every_five, "consult.tasks:send_due_digests",
+                                 "consult.newsletter.services:expire_unconfirmed"])
     assert "consult.funding.services:send_deadline_reminders" in due(9, 0)
 
 

@@ -153,6 +153,18 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     ledger.once("news.updated", lambda: news.update_news(staff, item, summary="Open now."))
     ledger.once("news.unpublished", lambda: news.unpublish_news(staff, item))
     ledger.once("news.republished", lambda: news.republish_news(staff, item))
+    # the newsletter: a visitor's confirmation, an account's subscription, the sending, an
+    # unsubscription
+    from consult.newsletter import services as newsletter
+    from consult.newsletter.models import NewsletterSubscription
+
+    newsletter.subscribe(email="reader@example.org", consent=True)
+    db.session.commit()
+    reader = db.session.scalar(select(NewsletterSubscription))
+    ledger.once("newsletter.subscribed", lambda: newsletter.confirm(newsletter.confirmation_token(reader)))
+    ledger.once("newsletter.subscribed", lambda: newsletter.subscribe_account(author))
+    ledger.once("newsletter.sent", lambda: newsletter.start_sending(staff, item))
+    ledger.once("newsletter.unsubscribed", lambda: newsletter.unsubscribe_account(author))
     # the report back
     ledger.once("report.saved", lambda: reports.save_report(staff, process, summary="What we heard."))
     closed = processes.create_process(staff, title="Lecce 2020", summary="Done.", phase="closed")

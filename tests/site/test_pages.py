@@ -7,7 +7,7 @@ from tests.accounts.pages import check_page_structure
 from tests.factories import make_organization
 
 
-@pytest.mark.parametrize("path", ["/", "/privacy", "/accessibility", "/terms"])
+@pytest.mark.parametrize("path", ["/", "/privacy", "/accessibility", "/terms", "/newsletter"])
 def test_public_pages_render_with_one_h1_and_ordered_headings(client, path):
     response = client.get(path)
     assert response.status_code == 200
