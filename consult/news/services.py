@@ -22,6 +22,7 @@ from consult.audit.services import record
 from consult.database import is_valid_id, utcnow
 from consult.errors import InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
+from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
 from consult.news.models import IMAGE_ALT_MAX, NewsImage, NewsItem
 from consult.processes.models import Process
@@ -62,18 +63,6 @@ def parse_publish_at(value: Any) -> datetime | None:
     return local.replace(tzinfo=ROME).astimezone(ZoneInfo("UTC"))
 
 
-def _text(value: Any, *, required: bool, maximum: int, problems: list[str]) -> str:
-    if value is not None and not isinstance(value, str):
-        problems.append(_("Enter some text."))
-        return ""
-    text = (value or "").strip()
-    if required and not text:
-        problems.append(_("This field is required."))
-    elif len(text) > maximum:
-        problems.append(_("Use at most %(max)s characters.", max=maximum))
-    return text
-
-
 def _clean(values: dict[str, Any], image_problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
     unknown = set(values) - set(NEWS_FIELDS)
     if unknown:
@@ -83,7 +72,7 @@ def _clean(values: dict[str, Any], image_problems: dict[str, list[str]] | None =
     for name, maximum, required in (("title", TITLE_MAX, True), ("summary", SUMMARY_MAX, True),
                                     ("body", BODY_MAX, False)):
         if name in values:
-            clean[name] = _text(values[name], required=required, maximum=maximum,
+            clean[name] = clean_text(values[name], required=required, maximum=maximum,
                                 problems=problems[name])
     if "process_id" in values:
         clean["process_id"] = _process_id(values["process_id"], problems["process_id"])
@@ -92,9 +81,7 @@ def _clean(values: dict[str, Any], image_problems: dict[str, list[str]] | None =
             clean["publish_at"] = parse_publish_at(values["publish_at"]) or utcnow()
         except ValueError as error:
             problems["publish_at"].append(str(error))
-    problems = {name: found for name, found in problems.items() if found}
-    if problems:
-        raise InvalidInput(_("Please correct the errors below."), problems)
+    raise_if(problems)
     return clean
 
 
@@ -127,7 +114,7 @@ def _checked_image(upload, alt: Any, *, keeps_image: bool,
             checked = filecheck.check_image(data, IMAGE_KINDS, field="image")
         except InvalidInput as error:
             problems["image"].extend(error.fields["image"])
-    clean_alt = None if alt is None else _text(alt, required=False, maximum=IMAGE_ALT_MAX,
+    clean_alt = None if alt is None else clean_text(alt, required=False, maximum=IMAGE_ALT_MAX,
                                                problems=problems["image_alt"])
     needs_alt = _uploaded(upload) or (keeps_image and alt is not None)
     if needs_alt and not clean_alt and not problems["image_alt"]:
