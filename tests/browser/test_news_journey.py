@@ -5,19 +5,15 @@ page, at 1280 px and 375 px (screenshots kept when CONSULT_SCREENSHOTS names a f
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from tests.browser.a11y import check_a11y
 from tests.browser.journey import log_in, t
+from tests.browser.layout import check_both_widths
 from tests.factories import make_user
 from tests.plans.factories import make_process
-
-SHOTS = os.environ.get("CONSULT_SCREENSHOTS")
-
 
 def picture(kind: str, colours: tuple[str, str]) -> bytes:
     """A landscape-like picture: sky and ground, a sun."""
@@ -28,20 +24,6 @@ def picture(kind: str, colours: tuple[str, str]) -> bytes:
     out = io.BytesIO()
     image.save(out, kind)
     return out.getvalue()
-
-
-def check_both_widths(page, name: str) -> None:
-    for width, height in ((1280, 900), (375, 800)):
-        page.set_viewport_size({"width": width, "height": height})
-        check_a11y(page)
-        wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-            .map((e) => e.tagName + '.' + e.className)""")
-        assert not wide, f"{name} at {width}px: wider than the screen: {wide[:5]}"
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/news-{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def shown_image(page):
@@ -84,17 +66,17 @@ def test_staff_publish_news_with_an_image_replace_it_and_remove_it(browser_page,
     page.context.clear_cookies()
 
     page.goto(news_url)
-    check_both_widths(page, "detail")
+    check_both_widths(page, "news-detail")
     page.goto("/news")
     expect(page.locator("img.consult-news-thumbnail")).to_have_count(1)
-    check_both_widths(page, "list")
+    check_both_widths(page, "news-list")
     page.goto("/")
     expect(page.locator("img.consult-news-thumbnail")).to_have_attribute("loading", "lazy")
-    check_both_widths(page, "home")
+    check_both_widths(page, "news-home")
 
     log_in(page, live_server, "ufficio@example.org")
     page.goto(news_url + "/edit")
-    check_both_widths(page, "edit")
+    check_both_widths(page, "news-edit")
     page.get_by_label(t(live_server, "Image (optional)"), exact=True).set_input_files(
         {"name": "tramonto.jpg", "mimeType": "image/jpeg", "buffer": picture("JPEG", ("darkorange", "saddlebrown"))})
     page.get_by_label(t(live_server, "Alternative text of the image"), exact=True).fill("Il tramonto sul porto")
