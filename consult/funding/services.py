@@ -104,19 +104,19 @@ def _clean(values: dict[str, Any], call: FundingCall | None, today: date) -> dic
     clean: dict[str, Any] = {}
     if "title" in values:
         clean["title"] = clean_text(values["title"], required=True, maximum=TITLE_MAX,
-                               problems=problems["title"])
+                                    problems=problems["title"])
     if "programme" in values:
         if values["programme"] not in PROGRAMMES:
             problems["programme"].append(_("Choose a programme."))
         clean["programme"] = values["programme"]
     if "reference" in values:
         clean["reference"] = clean_text(values["reference"], required=False, maximum=REFERENCE_MAX,
-                                   problems=problems["reference"])
+                                        problems=problems["reference"])
     if "url" in values:
         clean["url"] = _link(values["url"], problems["url"])
     if "description" in values:
         clean["description"] = clean_text(values["description"], required=False,
-                                     maximum=DESCRIPTION_MAX, problems=problems["description"])
+                                          maximum=DESCRIPTION_MAX, problems=problems["description"])
     if "budget_eur" in values:
         clean["budget_eur"] = _budget(values["budget_eur"], problems["budget_eur"])
     if "opens_on" in values:

@@ -73,7 +73,7 @@ def _clean(values: dict[str, Any], image_problems: dict[str, list[str]] | None =
                                     ("body", BODY_MAX, False)):
         if name in values:
             clean[name] = clean_text(values[name], required=required, maximum=maximum,
-                                problems=problems[name])
+                                     problems=problems[name])
     if "process_id" in values:
         clean["process_id"] = _process_id(values["process_id"], problems["process_id"])
     if "publish_at" in values:
@@ -115,7 +115,7 @@ def _checked_image(upload, alt: Any, *, keeps_image: bool,
         except InvalidInput as error:
             problems["image"].extend(error.fields["image"])
     clean_alt = None if alt is None else clean_text(alt, required=False, maximum=IMAGE_ALT_MAX,
-                                               problems=problems["image_alt"])
+                                                    problems=problems["image_alt"])
     needs_alt = _uploaded(upload) or (keeps_image and alt is not None)
     if needs_alt and not clean_alt and not problems["image_alt"]:
         problems["image_alt"].append(_("Describe the image for those who cannot see it "

@@ -88,13 +88,13 @@ def _clean(values: dict[str, Any], plan: ActionPlan | None) -> dict[str, Any]:
         clean["process"] = process
     if "title" in values:
         clean["title"] = clean_text(values["title"], required=True, maximum=TITLE_MAX,
-                               problems=problems["title"])
+                                    problems=problems["title"])
     if "description" in values:
         clean["description"] = clean_text(values["description"], required=False,
-                                     maximum=DESCRIPTION_MAX, problems=problems["description"])
+                                          maximum=DESCRIPTION_MAX, problems=problems["description"])
     if "programme" in values:
         clean["programme"] = clean_text(values["programme"], required=False, maximum=PROGRAMME_MAX,
-                                   problems=problems["programme"])
+                                        problems=problems["programme"])
     if "budget_eur" in values:
         try:
             clean["budget_eur"] = parse_euros(values["budget_eur"])

@@ -101,10 +101,10 @@ def _clean_questionnaire(values: dict[str, Any], current: Questionnaire | None) 
     clean: dict[str, Any] = {}
     if "title" in values:
         clean["title"] = clean_text(values["title"], required=True, maximum=TITLE_MAX,
-                               problems=problems["title"])
+                                    problems=problems["title"])
     if "description" in values:
         clean["description"] = clean_text(values["description"], required=False,
-                                     maximum=DESCRIPTION_MAX, problems=problems["description"])
+                                          maximum=DESCRIPTION_MAX, problems=problems["description"])
     for name in ("opens_at", "closes_at"):
         if name in values:
             try:
@@ -150,7 +150,7 @@ def clean_question(values: dict[str, Any], process_id: int) -> dict[str, Any]:
     clean: dict[str, Any] = {
         "kind": kind, "required": bool(values.get("required")),
         "text": clean_text(values.get("text"), required=True, maximum=QUESTION_MAX,
-                      problems=problems["text"]),
+                           problems=problems["text"]),
         "max_choices": None, "scale_min": None, "scale_max": None,
         "scale_min_label": "", "scale_max_label": "", "options": [],
     }
@@ -177,7 +177,7 @@ def clean_question(values: dict[str, Any], process_id: int) -> dict[str, Any]:
         clean["scale_min"], clean["scale_max"] = low, high
         for end in ("scale_min_label", "scale_max_label"):
             clean[end] = clean_text(values.get(end), required=False, maximum=SCALE_LABEL_MAX,
-                               problems=problems[end])
+                                    problems=problems[end])
     clean["section_id"] = _linked_section(values.get("section_id"), process_id, problems["section_id"])
     clean["plan_id"] = _linked_plan(values.get("plan_id"), process_id, problems["plan_id"])
     raise_if(problems)
