@@ -115,6 +115,8 @@ class Config:
     # Issue 21: the largest .docx/.odt/.md file imported, and the largest attachment.
     CONSULT_IMPORT_MAX_BYTES = _int("CONSULT_IMPORT_MAX_BYTES", 20_000_000)
     CONSULT_ATTACHMENT_MAX_BYTES = _int("CONSULT_ATTACHMENT_MAX_BYTES", 20_000_000)
+    # Issue 23: the largest image of a news item (PNG, JPEG or WebP), stored like attachments.
+    CONSULT_NEWS_IMAGE_MAX_BYTES = _int("CONSULT_NEWS_IMAGE_MAX_BYTES", 5_000_000)
     # Where attachments are stored: a folder (default instance/uploads), or an S3 bucket.
     CONSULT_UPLOADS_DIR = os.environ.get("CONSULT_UPLOADS_DIR", str(INSTANCE_DIR / "uploads"))
     CONSULT_S3_BUCKET = os.environ.get("CONSULT_S3_BUCKET")

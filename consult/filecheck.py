@@ -2,11 +2,14 @@
 and the checks every upload passes before anything reads it further: size, a damaged
 or password-protected file, a zip bomb.
 
-Used by the document import (consult.docfiles) and by attachments (consult.attachments).
+Used by the document import (consult.docfiles), by attachments (consult.attachments) and
+by the images of news (consult.news), which are also decoded whole (`check_image`).
 """
 from __future__ import annotations
 
 import io
+import struct
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -20,6 +23,10 @@ from consult.errors import InvalidInput
 MAX_UNZIPPED_BYTES = 200_000_000
 MAX_ZIP_ENTRIES = 5_000
 MAX_ZIP_RATIO = 200  # a text-heavy document compresses ~10:1; a bomb, thousands to one
+# An image decodes to width × height × 4 bytes: 40 megapixels (160 MB) is more than any
+# photograph of a news item needs, and bounds what a small "pixel bomb" file can cost.
+MAX_IMAGE_PIXELS = 40_000_000
+_PILLOW_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TYPES = {
     "application/vnd.oasis.opendocument.text": "odt",
@@ -150,3 +157,41 @@ def _check_bomb(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], field: s
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
             raise _refuse(_("The file is damaged and cannot be read."), field)
         total += size
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    file: CheckedFile
+    width: int
+    height: int
+
+
+def check_image(data: bytes, allowed: set[str], field: str = "file") -> CheckedImage:
+    """An image among `allowed` (png, jpg, webp, gif) told by its magic bytes, then decoded
+    whole with Pillow: a file that only starts like an image, is cut short, or would unpack
+    to a huge picture is refused. Returns its size in pixels too."""
+    from PIL import Image
+
+    checked = identify(data, allowed, field)
+    damaged = _refuse(_("The image is damaged and cannot be read."), field)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if _PILLOW_FORMATS.get(image.format or "") != checked.kind:
+                    raise damaged
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise _refuse(_("The image is too large: at most %(megapixels)s megapixels.",
+                                    megapixels=MAX_IMAGE_PIXELS // 1_000_000), field)
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except InvalidInput:
+        raise
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError,
+            Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise damaged from None
+    if not (width and height):
+        raise damaged
+    return CheckedImage(checked, width, height)

@@ -19,8 +19,8 @@ from consult.mail.models import MailDelivery  # noqa: F401
 from consult.identity.models import IdentityLink  # noqa: F401
 from consult.meetings.models import Meeting, Registration  # noqa: F401
 from consult.funding.models import CallInterest, FundingCall  # noqa: F401
-from consult.news.models import NewsItem  # noqa: F401
 from consult.newsletter.models import NewsletterMessage, NewsletterSending, NewsletterSubscription  # noqa: F401,E402
+from consult.news.models import NewsImage, NewsItem  # noqa: F401
 from consult.questionnaires.models import Answer, Option, Question, Questionnaire, Response  # noqa: F401,E402
 from consult.devices.models import UserSession  # noqa: F401
 import consult.search.schema  # noqa: E402,F401  (search index tables and triggers, both databases)

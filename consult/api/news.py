@@ -22,6 +22,10 @@ class NewsOut(BaseModel):
     summary: str
     published_at: datetime
     process_id: int | None
+    # The image shown with the news item (PNG, JPEG or WebP) and its alternative text; null
+    # when it has none. The address changes when staff replace the image.
+    image_url: str | None
+    image_alt: str | None
 
 
 class NewsDetailOut(NewsOut):

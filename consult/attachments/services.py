@@ -61,6 +61,27 @@ def _checked_file(upload, filename: str) -> filecheck.CheckedFile:
     return checked
 
 
+def store_file(checked: filecheck.CheckedFile) -> str:
+    """Put a checked file in the store (folder or S3 bucket) under a new key, returned.
+    Stored files are never deleted: removing hides the row that points at them."""
+    key = uuid.uuid4().hex
+    try:
+        storage().put(key, checked.data, checked.mime_type)
+    except StorageError:
+        current_app.logger.exception("attachment store unavailable")
+        raise StorageUnavailable(_("The file could not be stored just now: nothing was saved. "
+                                   "Try again in a few minutes."))
+    return key
+
+
+def read_stored(key: str) -> bytes:
+    try:
+        return storage().get(key)
+    except StorageError:
+        current_app.logger.exception("attachment store unavailable")
+        raise StorageUnavailable(_("The file cannot be read just now. Try again in a few minutes."))
+
+
 def _safe_filename(original: str, kind: str) -> str:
     stem = secure_filename(re.sub(r"\.[A-Za-z0-9]{1,5}$", "", original or ""))[:150] or "attachment"
     return f"{stem}.{kind}"
@@ -83,13 +104,7 @@ def add_attachment(actor, target_type: str, target, upload, *, title: str, descr
     })
     original = getattr(upload, "filename", "") or ""
     checked = _checked_file(upload, original)
-    key = uuid.uuid4().hex
-    try:
-        storage().put(key, checked.data, checked.mime_type)
-    except StorageError:
-        current_app.logger.exception("attachment store unavailable")
-        raise StorageUnavailable(_("The file could not be stored just now: nothing was saved. "
-                                   "Try again in a few minutes."))
+    key = store_file(checked)
     attachment = Attachment(
         target_type=target_type, target_id=target.id, title=title, description=description,
         language=language, filename=_safe_filename(original, checked.kind), kind=checked.kind,
@@ -179,12 +194,7 @@ def open_attachment(viewer, attachment_id: int) -> Download:
         raise NotFound(_("This file does not exist."))
     if attachment.hidden_at is not None and not kind.can_manage(viewer, target):
         raise NotFound(_("This file does not exist."))
-    try:
-        data = storage().get(attachment.storage_key)
-    except StorageError:
-        current_app.logger.exception("attachment store unavailable")
-        raise StorageUnavailable(_("The file cannot be read just now. Try again in a few minutes."))
-    return Download(attachment, data)
+    return Download(attachment, read_stored(attachment.storage_key))
 
 
 def public_attachments_query():

@@ -21,6 +21,9 @@ ACTION_LABELS = {
     "newsletter.subscribed": _l("Newsletter subscription confirmed"),
     "newsletter.unsubscribed": _l("Newsletter unsubscription"),
     "newsletter.sent": _l("News sent as the newsletter"),
+    "news.image_added": _l("News image added"),
+    "news.image_replaced": _l("News image replaced"),
+    "news.image_removed": _l("News image removed"),
     # funding calls
     "call.created": _l("Funding call published"),
     "call.updated": _l("Funding call changed"),

@@ -408,14 +408,28 @@ def visible_documents(viewer, process) -> list[Document]:
     return list(db.session.scalars(query))
 
 
+_FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\]\s]+\]:")
+
+
 @dataclass
 class ParagraphView:
+    """A paragraph as the document page shows it. A section's footnote definitions
+    (`[^1]: …`, kept as paragraphs of their own at its end) are rendered under each paragraph
+    that refers to them: paragraphs are rendered one by one, for their comments."""
+
     index: int
     text: str
     comment_count: int
+    notes: str = ""
+
+    @property
+    def is_notes(self) -> bool:
+        return bool(_FOOTNOTE_DEFINITION.match(self.text))
 
     @property
     def html(self) -> Markup:
+        if self.notes and "[^" in self.text and not self.is_notes:
+            return render_markdown(f"{self.text}\n\n{self.notes}")
         return render_markdown(self.text)
 
 
@@ -432,8 +446,10 @@ class SectionView:
 
 
 def _paragraph_views(section: Section, counts: dict) -> list[ParagraphView]:
-    return [ParagraphView(index, text, counts.get((section.id, index), 0))
-            for index, text in enumerate(split_paragraphs(section.text))]
+    texts = split_paragraphs(section.text)
+    notes = "\n\n".join(text for text in texts if _FOOTNOTE_DEFINITION.match(text))
+    return [ParagraphView(index, text, counts.get((section.id, index), 0), notes)
+            for index, text in enumerate(texts)]
 
 
 def _is_open_and_shown():

@@ -22,8 +22,9 @@ from consult import permissions
 from consult.accounts.models import Membership, Organization, User
 from consult.audit.services import record
 from consult.database import is_valid_id, utcnow
-from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from consult.errors import Conflict, NotFound, PermissionDenied
 from consult.extensions import db
+from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
 from consult.funding.models import (
     INTEREST_ROLES, PROGRAMMES, CallInterest, FundingCall, call_plans,
@@ -58,24 +59,6 @@ def _require_manager(user) -> None:
         raise PermissionDenied(_("Only the office's staff can publish funding calls."))
 
 
-def _raise_if(problems: dict[str, list[str]]) -> None:
-    problems = {name: messages for name, messages in problems.items() if messages}
-    if problems:
-        raise InvalidInput(_("Please correct the errors below."), problems)
-
-
-def _text(value: Any, *, required: bool, maximum: int, problems: list[str]) -> str:
-    if value is not None and not isinstance(value, str):
-        problems.append(_("Enter some text."))
-        return ""
-    text = (value or "").strip()
-    if required and not text:
-        problems.append(_("This field is required."))
-    elif len(text) > maximum:
-        problems.append(_("Use at most %(max)s characters.", max=maximum))
-    return text
-
-
 def _day(value: Any, problems: list[str]) -> date | None:
     try:
         day = parse_date(value)
@@ -90,7 +73,7 @@ def _day(value: Any, problems: list[str]) -> date | None:
 
 
 def _link(value: Any, problems: list[str]) -> str:
-    text = _text(value, required=False, maximum=URL_MAX, problems=problems)
+    text = clean_text(value, required=False, maximum=URL_MAX, problems=problems)
     if text and not text.lower().startswith(("https://", "http://")):
         problems.append(_("Enter the full address of the official call page, starting with https://."))
     return text
@@ -120,20 +103,20 @@ def _clean(values: dict[str, Any], call: FundingCall | None, today: date) -> dic
     problems: dict[str, list[str]] = {name: [] for name in CALL_FIELDS}
     clean: dict[str, Any] = {}
     if "title" in values:
-        clean["title"] = _text(values["title"], required=True, maximum=TITLE_MAX,
-                               problems=problems["title"])
+        clean["title"] = clean_text(values["title"], required=True, maximum=TITLE_MAX,
+                                    problems=problems["title"])
     if "programme" in values:
         if values["programme"] not in PROGRAMMES:
             problems["programme"].append(_("Choose a programme."))
         clean["programme"] = values["programme"]
     if "reference" in values:
-        clean["reference"] = _text(values["reference"], required=False, maximum=REFERENCE_MAX,
-                                   problems=problems["reference"])
+        clean["reference"] = clean_text(values["reference"], required=False, maximum=REFERENCE_MAX,
+                                        problems=problems["reference"])
     if "url" in values:
         clean["url"] = _link(values["url"], problems["url"])
     if "description" in values:
-        clean["description"] = _text(values["description"], required=False,
-                                     maximum=DESCRIPTION_MAX, problems=problems["description"])
+        clean["description"] = clean_text(values["description"], required=False,
+                                          maximum=DESCRIPTION_MAX, problems=problems["description"])
     if "budget_eur" in values:
         clean["budget_eur"] = _budget(values["budget_eur"], problems["budget_eur"])
     if "opens_on" in values:
@@ -148,7 +131,7 @@ def _clean(values: dict[str, Any], call: FundingCall | None, today: date) -> dic
     deadline = clean.get("deadline") or (call.deadline if call else None)
     if opens_on and deadline and deadline < opens_on and not problems["deadline"]:
         problems["deadline"].append(_("The deadline cannot come before the opening date."))
-    _raise_if(problems)
+    raise_if(problems)
     return clean
 
 
@@ -243,8 +226,8 @@ def express_interest(user, call: FundingCall, *, organization_id: Any, role: Any
     problems: dict[str, list[str]] = {"role": [], "note": []}
     if role not in INTEREST_ROLES:
         problems["role"].append(_("Choose the role the organisation would take."))
-    clean_note = _text(note, required=False, maximum=NOTE_MAX, problems=problems["note"])
-    _raise_if(problems)
+    clean_note = clean_text(note, required=False, maximum=NOTE_MAX, problems=problems["note"])
+    raise_if(problems)
     if call.status_on(today or rome_today()) == "closed":
         raise Conflict(_("The deadline of this call has passed: interest can no longer be expressed."))
     interest = _interest(call.id, organization.id)

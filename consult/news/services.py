@@ -5,28 +5,33 @@ only staff see it. Services flush and raise DomainError subclasses; the caller c
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from consult import permissions
+from consult import filecheck, permissions
 from consult.audit.services import record
 from consult.database import is_valid_id, utcnow
 from consult.errors import InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
+from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
-from consult.news.models import NewsItem
+from consult.news.models import IMAGE_ALT_MAX, NewsImage, NewsItem
 from consult.processes.models import Process
 
 ROME = ZoneInfo("Europe/Rome")
 PER_PAGE = 10
 TITLE_MAX, SUMMARY_MAX, BODY_MAX = 200, 500, 50_000
 NEWS_FIELDS = ("title", "summary", "body", "process_id", "publish_at")
+IMAGE_KINDS = {"png", "jpg", "webp"}
 _LOCAL_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2})?")
 
 
@@ -58,29 +63,17 @@ def parse_publish_at(value: Any) -> datetime | None:
     return local.replace(tzinfo=ROME).astimezone(ZoneInfo("UTC"))
 
 
-def _text(value: Any, *, required: bool, maximum: int, problems: list[str]) -> str:
-    if value is not None and not isinstance(value, str):
-        problems.append(_("Enter some text."))
-        return ""
-    text = (value or "").strip()
-    if required and not text:
-        problems.append(_("This field is required."))
-    elif len(text) > maximum:
-        problems.append(_("Use at most %(max)s characters.", max=maximum))
-    return text
-
-
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
+def _clean(values: dict[str, Any], image_problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
     unknown = set(values) - set(NEWS_FIELDS)
     if unknown:
         raise TypeError(f"unknown news fields: {sorted(unknown)}")
-    problems: dict[str, list[str]] = {name: [] for name in NEWS_FIELDS}
+    problems: dict[str, list[str]] = {name: [] for name in NEWS_FIELDS} | (image_problems or {})
     clean: dict[str, Any] = {}
     for name, maximum, required in (("title", TITLE_MAX, True), ("summary", SUMMARY_MAX, True),
                                     ("body", BODY_MAX, False)):
         if name in values:
-            clean[name] = _text(values[name], required=required, maximum=maximum,
-                                problems=problems[name])
+            clean[name] = clean_text(values[name], required=required, maximum=maximum,
+                                     problems=problems[name])
     if "process_id" in values:
         clean["process_id"] = _process_id(values["process_id"], problems["process_id"])
     if "publish_at" in values:
@@ -88,9 +81,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             clean["publish_at"] = parse_publish_at(values["publish_at"]) or utcnow()
         except ValueError as error:
             problems["publish_at"].append(str(error))
-    problems = {name: found for name, found in problems.items() if found}
-    if problems:
-        raise InvalidInput(_("Please correct the errors below."), problems)
+    raise_if(problems)
     return clean
 
 
@@ -107,30 +98,113 @@ def _process_id(value: Any, problems: list[str]) -> int | None:
     return number
 
 
-def create_news(user, *, is_demo: bool = False, **values) -> NewsItem:
-    """A news item, public now or from `publish_at`. Required: title and summary."""
+def _uploaded(upload) -> bool:
+    return upload is not None and bool(getattr(upload, "filename", ""))
+
+
+def _checked_image(upload, alt: Any, *, keeps_image: bool,
+                   problems: dict[str, list[str]]) -> tuple[filecheck.CheckedImage | None, str | None]:
+    """The uploaded image checked by its content and size, and its alternative text, which
+    an image shown needs (`keeps_image`: the item keeps the one it has). `alt` None: unchanged."""
+    checked = None
+    if _uploaded(upload):
+        try:
+            data = filecheck.read_upload(upload, current_app.config["CONSULT_NEWS_IMAGE_MAX_BYTES"],
+                                         field="image")
+            checked = filecheck.check_image(data, IMAGE_KINDS, field="image")
+        except InvalidInput as error:
+            problems["image"].extend(error.fields["image"])
+    clean_alt = None if alt is None else clean_text(alt, required=False, maximum=IMAGE_ALT_MAX,
+                                                    problems=problems["image_alt"])
+    needs_alt = _uploaded(upload) or (keeps_image and alt is not None)
+    if needs_alt and not clean_alt and not problems["image_alt"]:
+        problems["image_alt"].append(_("Describe the image for those who cannot see it "
+                                       "(its alternative text)."))
+    return checked, clean_alt
+
+
+def _store_image(user, item: NewsItem, image: filecheck.CheckedImage, alt: str) -> NewsImage:
+    from consult.attachments.services import store_file
+
+    shown = item.image
+    if shown is not None:
+        shown.removed_at, shown.removed_by_id = utcnow(), getattr(user, "id", None)
+        db.session.flush()  # the index allows one shown image per item
+    stored = NewsImage(
+        news_id=item.id, alt=alt, kind=image.file.kind, mime_type=image.file.mime_type,
+        size=image.file.size, width=image.width, height=image.height,
+        sha256=hashlib.sha256(image.file.data).hexdigest(), storage_key=store_file(image.file),
+        uploaded_by_id=getattr(user, "id", None))
+    db.session.add(stored)
+    db.session.flush()
+    db.session.expire(item, ["image"])
+    record(user, "news.image_replaced" if shown else "news.image_added", target_type="news",
+           target_id=item.id, reason=f"{item.title}: {alt}")
+    return stored
+
+
+def create_news(user, *, is_demo: bool = False, image=None, image_alt: str | None = None,
+                **values) -> NewsItem:
+    """A news item, public now or from `publish_at`. Required: title and summary; an image
+    (PNG, JPEG or WebP, at most CONSULT_NEWS_IMAGE_MAX_BYTES) needs its alternative text."""
     _require_editor(user)
     values.setdefault("title", None)
     values.setdefault("summary", None)
     values.setdefault("publish_at", None)
-    item = NewsItem(created_by_id=getattr(user, "id", None), is_demo=is_demo, **_clean(values))
+    problems: dict[str, list[str]] = {"image": [], "image_alt": []}
+    checked, alt = _checked_image(image, image_alt, keeps_image=False, problems=problems)
+    item = NewsItem(created_by_id=getattr(user, "id", None), is_demo=is_demo,
+                    **_clean(values, problems))
     db.session.add(item)
     db.session.flush()
     record(user, "news.created", target_type="news", target_id=item.id, reason=item.title)
+    if checked is not None:
+        _store_image(user, item, checked, alt or "")
     return item
 
 
-def update_news(user, item: NewsItem, **values) -> NewsItem:
+def update_news(user, item: NewsItem, *, image=None, image_alt: str | None = None,
+                remove_image: bool = False, **values) -> NewsItem:
+    """Change a news item. A new `image` replaces the shown one; `remove_image` takes it off
+    (the file stays in the store); `image_alt` alone changes the shown image's text."""
     _require_editor(user)
-    clean = _clean(values)
+    problems: dict[str, list[str]] = {"image": [], "image_alt": []}
+    remove_image = bool(remove_image) and not _uploaded(image)
+    checked, alt = _checked_image(image, image_alt, problems=problems,
+                                  keeps_image=item.image is not None and not remove_image)
+    clean = _clean(values, problems)
     changed = {name for name, value in clean.items() if getattr(item, name) != value}
     for name in changed:
         setattr(item, name, clean[name])
+    if checked is None and not remove_image and alt is not None and item.image is not None \
+            and item.image.alt != alt:
+        item.image.alt = alt
+        changed.add("image_alt")
     if changed:
         item.updated_at = utcnow()
         db.session.flush()
         record(user, "news.updated", target_type="news", target_id=item.id,
                reason=", ".join(sorted(changed)))
+    if checked is not None:
+        _store_image(user, item, checked, alt or "")
+        item.updated_at = utcnow()
+    elif remove_image:
+        remove_news_image(user, item)
+    return item
+
+
+def remove_news_image(user, item: NewsItem) -> NewsItem:
+    """Take the image off the news item: the row and the stored file stay (never deleted),
+    the audit log says who removed it."""
+    _require_editor(user)
+    shown = item.image
+    if shown is not None:
+        shown.removed_at, shown.removed_by_id = utcnow(), getattr(user, "id", None)
+        item.updated_at = utcnow()
+        db.session.flush()
+        db.session.expire(item, ["image"])
+        record(user, "news.image_removed", target_type="news", target_id=item.id,
+               reason=f"{item.title}: {shown.alt}")
     return item
 
 
@@ -209,9 +283,36 @@ def visible_news(viewer, news_id: int) -> NewsItem:
     return item
 
 
+@dataclass
+class ImageFile:
+    item: NewsItem
+    image: NewsImage
+    data: bytes
+
+
+def open_news_image(viewer, news_id: int, image_id: int) -> ImageFile:
+    """The shown image of a news item `viewer` may read; a replaced or removed one is gone."""
+    from consult.attachments.services import read_stored
+
+    item = visible_news(viewer, news_id)
+    if item.image is None or item.image.id != image_id:
+        raise NotFound(_("There is no such image."))
+    return ImageFile(item, item.image, read_stored(item.image.storage_key))
+
+
+def image_url(item: NewsItem, *, external: bool = False) -> str | None:
+    from flask import url_for
+
+    if item.image is None:
+        return None
+    return url_for("news.image", news_id=item.id, image_id=item.image.id, _external=external)
+
+
 def news_to_dict(item: NewsItem, *, full: bool = False) -> dict[str, Any]:
     data = {"id": item.id, "title": item.title, "summary": item.summary,
-            "published_at": item.publish_at.isoformat(), "process_id": item.process_id}
+            "published_at": item.publish_at.isoformat(), "process_id": item.process_id,
+            "image_url": image_url(item, external=True),
+            "image_alt": item.image.alt if item.image else None}
     if full:
         from consult.text import render_markdown
 

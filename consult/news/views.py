@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+import io
+
+from flask import Response, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from consult import permissions
 from consult.database import utcnow
-from consult.errors import NotFound
+from consult.errors import DomainError, NotFound
 from consult.extensions import db
 from consult.forms import options
 from consult.news import bp, services
@@ -50,6 +52,9 @@ def _form(item: NewsItem | None = None) -> NewsForm:
         if not form.is_submitted():
             form.process_id.data = str(item.process_id or "")
             form.publish_at.data = item.publish_at.astimezone(ROME).strftime("%Y-%m-%dT%H:%M")
+            form.image_alt.data = item.image.alt if item.image else ""
+    form.image.description = form.image.description % {
+        "mb": f"{current_app.config['CONSULT_NEWS_IMAGE_MAX_BYTES'] / 1_000_000:g}"}
     processes = db.session.execute(select(Process.id, Process.title).order_by(Process.title))
     form.process_id.choices = options(((str(row.id), row.title) for row in processes),
                                       empty=_("None: news of the office"))
@@ -63,7 +68,7 @@ def create():
     form = _form()
     if form.validate_on_submit():
         with service_call(form) as call:
-            item = services.create_news(current_user, **form.values())
+            item = services.create_news(current_user, **form.values(), **form.image_values())
         if call.ok:
             flash(_("The news item is published.") if item.publish_at <= utcnow()
                   else _("The news item is scheduled."), "success")
@@ -79,7 +84,8 @@ def edit(news_id: int):
     form = _form(item)
     if form.validate_on_submit():
         with service_call(form) as call:
-            services.update_news(current_user, item, **form.values())
+            services.update_news(current_user, item, **form.values(), **form.image_values(),
+                                 remove_image=form.remove_image.data)
         if call.ok:
             flash(_("The news item has been saved."), "success")
             return redirect(url_for("news.detail", news_id=news_id))
@@ -100,6 +106,23 @@ def set_published(news_id: int, action: str):
             flash(_("The news item is on the site again."), "success")
         db.session.commit()
     return redirect(url_for("news.detail", news_id=news_id))
+
+
+@bp.route("/news/<int:news_id>/image/<int:image_id>")
+def image(news_id: int, image_id: int):
+    """The image shown on a news item, inline, with its checked type and no sniffing. A public
+    item's image is cached for an hour (its address changes with a new image); a scheduled or
+    unpublished one's is not stored at all."""
+    try:
+        found = services.open_news_image(current_user, news_id, image_id)
+    except DomainError as error:
+        abort(error.status)
+    response = send_file(io.BytesIO(found.data), mimetype=found.image.mime_type, max_age=0,
+                         etag=found.image.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = ("public, max-age=3600" if found.item.is_public(utcnow())
+                                         else "private, no-store")
+    return response
 
 
 @bp.route("/news.atom")

@@ -20,6 +20,7 @@ from consult.database import is_valid_id, utcnow
 from consult.documents.models import Document, Section
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
+from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
 from consult.plans.models import (
     FUNDING_SOURCES, PLAN_STATUSES, ActionPlan, Milestone, ProgressUpdate, plan_partners,
@@ -43,24 +44,6 @@ PLAN_FIELDS = ("process_id", "title", "description", "budget_eur", "funding_sour
 def _require_manager(user) -> None:
     if not permissions.can_manage_plans(user):
         raise PermissionDenied(_("Only the office's staff can manage action plans."))
-
-
-def _raise_if(problems: dict[str, list[str]]) -> None:
-    problems = {name: messages for name, messages in problems.items() if messages}
-    if problems:
-        raise InvalidInput(_("Please correct the errors below."), problems)
-
-
-def _text(value: Any, *, required: bool, maximum: int, problems: list[str]) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        problems.append(_("Enter some text."))
-        return ""
-    if required and not text:
-        problems.append(_("This field is required."))
-    elif len(text) > maximum:
-        problems.append(_("Use at most %(max)s characters.", max=maximum))
-    return text
 
 
 def _ids(value: Iterable[Any] | None, problems: list[str]) -> list[int]:
@@ -104,14 +87,14 @@ def _clean(values: dict[str, Any], plan: ActionPlan | None) -> dict[str, Any]:
             problems["process_id"].append(_("Choose the process this plan belongs to."))
         clean["process"] = process
     if "title" in values:
-        clean["title"] = _text(values["title"], required=True, maximum=TITLE_MAX,
-                               problems=problems["title"])
+        clean["title"] = clean_text(values["title"], required=True, maximum=TITLE_MAX,
+                                    problems=problems["title"])
     if "description" in values:
-        clean["description"] = _text(values["description"], required=False,
-                                     maximum=DESCRIPTION_MAX, problems=problems["description"])
+        clean["description"] = clean_text(values["description"], required=False,
+                                          maximum=DESCRIPTION_MAX, problems=problems["description"])
     if "programme" in values:
-        clean["programme"] = _text(values["programme"], required=False, maximum=PROGRAMME_MAX,
-                                   problems=problems["programme"])
+        clean["programme"] = clean_text(values["programme"], required=False, maximum=PROGRAMME_MAX,
+                                        problems=problems["programme"])
     if "budget_eur" in values:
         try:
             clean["budget_eur"] = parse_euros(values["budget_eur"])
@@ -143,7 +126,7 @@ def _clean(values: dict[str, Any], plan: ActionPlan | None) -> dict[str, Any]:
         clean["sections"] = _load_all(
             Section, _ids(values["section_ids"], problems["section_ids"]), problems["section_ids"],
             extra=Section.document_id.in_(_published_documents(process_id)))
-    _raise_if(problems)
+    raise_if(problems)
     return clean
 
 
@@ -211,13 +194,13 @@ def _apply(plan: ActionPlan, clean: dict[str, Any]) -> set[str]:
 
 def _milestone_values(title: Any, due_on: Any) -> tuple[str, date]:
     problems: dict[str, list[str]] = {"title": [], "due_on": []}
-    clean_title = _text(title, required=True, maximum=TITLE_MAX, problems=problems["title"])
+    clean_title = clean_text(title, required=True, maximum=TITLE_MAX, problems=problems["title"])
     clean_date = None
     try:
         clean_date = parse_date(due_on)
     except ValueError as error:
         problems["due_on"].append(str(error))
-    _raise_if(problems)
+    raise_if(problems)
     return clean_title, clean_date
 
 
@@ -276,13 +259,13 @@ def add_update(user, plan: ActionPlan, *, happened_on: Any, body: Any,
     """A dated entry of the plan's public timeline."""
     _require_manager(user)
     problems: dict[str, list[str]] = {"happened_on": [], "body": []}
-    clean_body = _text(body, required=True, maximum=UPDATE_MAX, problems=problems["body"])
+    clean_body = clean_text(body, required=True, maximum=UPDATE_MAX, problems=problems["body"])
     clean_date = None
     try:
         clean_date = parse_date(happened_on)
     except ValueError as error:
         problems["happened_on"].append(str(error))
-    _raise_if(problems)
+    raise_if(problems)
     update = ProgressUpdate(plan=plan, happened_on=clean_date, body=clean_body,
                             author_id=getattr(user, "id", None), is_demo=is_demo)
     db.session.add(update)

@@ -22,7 +22,7 @@ from consult.audit.services import record
 from consult.database import insert_with_conflicts, is_valid_id, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
-from consult.plans.services import _raise_if, _text  # the same field checks as plans
+from consult.validation import clean_text, raise_if
 from consult.processes.models import Process
 from consult.questionnaires.models import (
     CHOICE_KINDS, KINDS, TEXT_KINDS, TEXT_LIMITS, Answer, Option, Question, Questionnaire, Response,
@@ -100,11 +100,11 @@ def _clean_questionnaire(values: dict[str, Any], current: Questionnaire | None) 
     problems: dict[str, list[str]] = {name: [] for name in QUESTIONNAIRE_FIELDS}
     clean: dict[str, Any] = {}
     if "title" in values:
-        clean["title"] = _text(values["title"], required=True, maximum=TITLE_MAX,
-                               problems=problems["title"])
+        clean["title"] = clean_text(values["title"], required=True, maximum=TITLE_MAX,
+                                    problems=problems["title"])
     if "description" in values:
-        clean["description"] = _text(values["description"], required=False,
-                                     maximum=DESCRIPTION_MAX, problems=problems["description"])
+        clean["description"] = clean_text(values["description"], required=False,
+                                          maximum=DESCRIPTION_MAX, problems=problems["description"])
     for name in ("opens_at", "closes_at"):
         if name in values:
             try:
@@ -117,7 +117,7 @@ def _clean_questionnaire(values: dict[str, Any], current: Questionnaire | None) 
     closes_at = clean.get("closes_at", current.closes_at if current else None)
     if opens_at and closes_at and closes_at <= opens_at and not problems["opens_at"]:
         problems["closes_at"].append(_("The closing time must come after the opening time."))
-    _raise_if(problems)
+    raise_if(problems)
     return clean
 
 
@@ -149,8 +149,8 @@ def clean_question(values: dict[str, Any], process_id: int) -> dict[str, Any]:
         problems["kind"].append(_("Choose the kind of question."))
     clean: dict[str, Any] = {
         "kind": kind, "required": bool(values.get("required")),
-        "text": _text(values.get("text"), required=True, maximum=QUESTION_MAX,
-                      problems=problems["text"]),
+        "text": clean_text(values.get("text"), required=True, maximum=QUESTION_MAX,
+                           problems=problems["text"]),
         "max_choices": None, "scale_min": None, "scale_max": None,
         "scale_min_label": "", "scale_max_label": "", "options": [],
     }
@@ -176,11 +176,11 @@ def clean_question(values: dict[str, Any], process_id: int) -> dict[str, Any]:
                 problems["scale_max"].append(_("A scale has at most %(max)s steps.", max=SCALE_LIMIT))
         clean["scale_min"], clean["scale_max"] = low, high
         for end in ("scale_min_label", "scale_max_label"):
-            clean[end] = _text(values.get(end), required=False, maximum=SCALE_LABEL_MAX,
-                               problems=problems[end])
+            clean[end] = clean_text(values.get(end), required=False, maximum=SCALE_LABEL_MAX,
+                                    problems=problems[end])
     clean["section_id"] = _linked_section(values.get("section_id"), process_id, problems["section_id"])
     clean["plan_id"] = _linked_plan(values.get("plan_id"), process_id, problems["plan_id"])
-    _raise_if(problems)
+    raise_if(problems)
     return clean
 
 
@@ -224,7 +224,7 @@ def _clean_questions(items: Sequence[Any], process_id: int) -> list[dict[str, An
         except InvalidInput as error:
             for name, messages in error.fields.items():
                 problems[f"questions.{index}.{name}"] = messages
-    _raise_if(problems)
+    raise_if(problems)
     return cleaned
 
 
@@ -931,8 +931,8 @@ def hide_answer(user, answer: Answer, *, reason: Any) -> Answer:
     if not permissions.can_read_questionnaire_texts(user):
         raise PermissionDenied(_("Only the office's staff moderate the free-text answers."))
     problems: list[str] = []
-    clean_reason = _text(reason, required=True, maximum=HIDE_REASON_MAX, problems=problems)
-    _raise_if({"reason": problems})
+    clean_reason = clean_text(reason, required=True, maximum=HIDE_REASON_MAX, problems=problems)
+    raise_if({"reason": problems})
     if answer.hidden_at is None:
         answer.hidden_at = utcnow()
         answer.hidden_reason = clean_reason

@@ -2,12 +2,21 @@
 
 `check_phone_widths(page)` looks at the page at 320, 375 and 768 px (then restores the
 viewport): no sideways scrolling of the page or of a table, no header item over another or
-cut off, chart words of at least 12 px, and axe-core at 375 px."""
+cut off, chart words of at least 12 px, and axe-core at 375 px.
+
+`check_both_widths(page, name)`: axe at 1280 and 375 px and nothing in the page's content
+wider than the screen; screenshots `NAME-WIDTH.png` kept when CONSULT_SCREENSHOTS names a
+folder."""
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
-from tests.browser.a11y import axe_violations, describe
+from tests.browser.a11y import axe_violations, check_a11y, describe
+
+SHOTS = os.environ.get("CONSULT_SCREENSHOTS")  # a folder: keep the screenshots to look at
 
 PHONE_WIDTHS = (320, 375, 768)
 MIN_CHART_FONT_PX = 12
@@ -86,3 +95,20 @@ def check_phone_widths(page, *, axe: bool = True) -> None:
     problems = phone_width_problems(page, axe=axe)
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+def check_both_widths(page, name: str) -> None:
+    """axe at 1280 and 375 px; at 375 nothing in the page's content is wider than the screen."""
+    for width, height in ((1280, 900), (375, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        check_a11y(page)
+        # The page's own content (the header is issue 18's, rewritten in parallel); wide tables
+        # scroll inside their own box.
+        wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+            .filter((e) => !e.closest('.table-responsive') && e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((e) => e.tagName + '.' + e.className)""")
+        assert not wide, f"{name} at {width}px: wider than the screen: {wide[:5]}"
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -3,20 +3,18 @@ it offline while a partner edits online, re-import it and resolve the conflict o
 page, then attach a file. axe-core on every page, at 375 and 1280 pixels wide."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from consult.documents import services
 from consult.extensions import db
-from tests.browser.a11y import check_a11y
 from tests.browser.journey import log_in, t
+from tests.browser.layout import check_both_widths
 from tests.docfiles import files
 from tests.documents.factories import make_process
 from tests.factories import make_partner_editor, make_user
 
-SHOTS = os.environ.get("CONSULT_SCREENSHOTS")  # a folder: keep the screenshots to look at
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -27,23 +25,6 @@ def seed(live_server) -> dict:
         editor = make_partner_editor(email="ada@example.org", display_name="Ada, UniSalento")
         process = make_process(title="Lecce Smart City 2030")
         return {"process": process.slug, "editor": editor.id}
-
-
-def check_both_widths(page, name: str) -> None:
-    """axe at 1280 and 375 px; at 375 nothing in the page's content is wider than the screen."""
-    for width, height in ((1280, 900), (375, 800)):
-        page.set_viewport_size({"width": width, "height": height})
-        check_a11y(page)
-        # The page's own content (the header is issue 18's, rewritten in parallel); wide tables
-        # scroll inside their own box.
-        wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
-            .filter((e) => !e.closest('.table-responsive') && e.getBoundingClientRect().right > window.innerWidth + 1)
-            .map((e) => e.tagName + '.' + e.className)""")
-        assert not wide, f"{name} at {width}px: wider than the screen: {wide[:5]}"
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def partner_edits(live_server, editor_id: int, heading: str, old: str, new: str) -> None:

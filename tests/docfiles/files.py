@@ -21,6 +21,19 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
 
 
+def hundred_pages_markdown() -> str:
+    """About 50,000 words in 50 sections with lists and tables: 100 pages of Word
+    (the round-trip test and bench/docfiles.py)."""
+    paragraph = ("Il Comune di Lecce promuove la mobilità sostenibile, l'efficienza energetica "
+                 "degli edifici pubblici e servizi digitali per cittadini e imprese, con i "
+                 "partner dell'accordo quadro del 2013. ") * 3
+    parts = ["# Piano Lecce Smart City"]
+    for number in range(1, 51):
+        parts.append(f"## Sezione {number}")
+        parts += [paragraph] * 12 + ["- primo punto\n- secondo punto", "| voce | euro |\n|---|---|\n| A | 10 |"]
+    return "\n\n".join(parts)
+
+
 def from_markdown(markdown: str, kind: str, *, resources: dict[str, bytes] | None = None) -> bytes:
     """A .docx or .odt written by pandoc from pandoc Markdown (images from `resources`)."""
     with tempfile.TemporaryDirectory() as folder:

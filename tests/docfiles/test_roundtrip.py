@@ -353,17 +353,6 @@ def test_markdown_spelled_differently_online_is_not_a_change(client, login_as, s
 
 # --- speed ------------------------------------------------------------------------
 
-def hundred_pages_markdown() -> str:
-    paragraph = ("Il Comune di Lecce promuove la mobilità sostenibile, l'efficienza energetica "
-                 "degli edifici pubblici e servizi digitali per cittadini e imprese, con i "
-                 "partner dell'accordo quadro del 2013. ") * 3
-    parts = ["# Piano Lecce Smart City"]
-    for number in range(1, 51):
-        parts.append(f"## Sezione {number}")
-        parts += [paragraph] * 12 + ["- primo punto\n- secondo punto", "| voce | euro |\n|---|---|\n| A | 10 |"]
-    return "\n\n".join(parts)
-
-
 def cpu_seconds() -> float:
     """CPU time of this process and of the pandoc runs it waited for: what the work costs
     on a core of its own, whatever else the (shared) test machine is doing."""
@@ -375,7 +364,7 @@ def test_a_hundred_page_docx_imports_and_exports_in_under_ten_seconds(staff, pro
     """About 50,000 words in 50 sections with lists and tables: 100 pages of Word."""
     from werkzeug.datastructures import FileStorage
 
-    data = files.from_markdown(hundred_pages_markdown(), "docx")
+    data = files.from_markdown(files.hundred_pages_markdown(), "docx")
     started = cpu_seconds()
     token = services.read_for_import(staff, FileStorage(io.BytesIO(data), filename="piano.docx"))
     preview = services.preview_import(staff, token)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from consult.accounts import services as accounts
 from consult.audit import services as audit
@@ -28,6 +29,7 @@ from consult.proposals import services as proposals
 from consult.reports import services as reports
 from tests.factories import make_organization, make_user
 from tests.moderation.factories import make_comment, make_draft
+from tests.news.images import png_bytes
 
 ROOT = Path(__file__).resolve().parents[2] / "consult"
 
@@ -165,6 +167,11 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     ledger.once("newsletter.subscribed", lambda: newsletter.subscribe_account(author))
     ledger.once("newsletter.sent", lambda: newsletter.start_sending(staff, item))
     ledger.once("newsletter.unsubscribed", lambda: newsletter.unsubscribe_account(author))
+    ledger.once("news.image_added", lambda: news.update_news(
+        staff, item, image=FileStorage(io.BytesIO(png_bytes()), "foto.png"), image_alt="Piazza"))
+    ledger.once("news.image_replaced", lambda: news.update_news(
+        staff, item, image=FileStorage(io.BytesIO(png_bytes(color="blue")), "foto.png"), image_alt="Piazza"))
+    ledger.once("news.image_removed", lambda: news.remove_news_image(staff, item))
     # the report back
     ledger.once("report.saved", lambda: reports.save_report(staff, process, summary="What we heard."))
     closed = processes.create_process(staff, title="Lecce 2020", summary="Done.", phase="closed")
@@ -257,8 +264,6 @@ def test_every_staff_and_moderator_action_writes_one_entry(ledger, staff, admin,
     ledger.once("questionnaire.answer_restored", lambda: questionnaires.restore_answer(staff, answer))
     ledger.once("questionnaire.closed", lambda: questionnaires.close_questionnaire(staff, questionnaire))
     # the Word/LibreOffice round trip and attachments (issue 21)
-    from werkzeug.datastructures import FileStorage
-
     from consult.attachments import services as attachments
     from consult.docfiles import services as docfiles
 

@@ -139,7 +139,7 @@ def test_api(api, api_as, staff, participant):
     later = _news(staff, title="Later", publish_at=utcnow() + timedelta(days=2))
     items = api.get("/news").get_json()["items"]
     assert [i["title"] for i in items] == ["Public"]
-    assert set(items[0]) == {"id", "title", "summary", "published_at", "process_id"}
+    assert set(items[0]) == {"id", "title", "summary", "published_at", "process_id", "image_url", "image_alt"}
     assert api.get(f"/news/{later.id}").status_code == 404
     assert api_as(staff).get(f"/news/{later.id}").status_code == 200
     created = api_as(staff).post("/news", json={"title": "From the API", "summary": "S", "body": "**B**"})
