@@ -1,7 +1,7 @@
 """News images: one checked image per news item, with its alternative text (issue 23)
 
 Revision ID: h2xnewsimg01
-Revises: h21a7ac4e0f1
+Revises: h23letter001
 Create Date: 2026-12-03 22:20:00
 
 """
@@ -13,7 +13,7 @@ import consult.database
 
 # revision identifiers, used by Alembic.
 revision = 'h2xnewsimg01'
-down_revision = 'h21a7ac4e0f1'
+down_revision = 'h23letter001'
 branch_labels = None
 depends_on = None
 
