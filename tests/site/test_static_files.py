@@ -95,7 +95,7 @@ def test_pages_and_json_are_compressed(client, encoding, decode):
     # Below 500 bytes compressing gains nothing: a short JSON answer goes as it is.
     small = client.get("/api/v1/processes", headers={"Accept-Encoding": encoding})
     assert "Content-Encoding" not in small.headers
-    assert small.json["data"][0]["title"] == "Mobilità sostenibile"
+    assert small.json["items"][0]["title"] == "Mobilità sostenibile"
 
 
 def test_a_streamed_csv_export_is_compressed_as_it_is_written(client):
