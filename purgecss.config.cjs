@@ -16,6 +16,9 @@ module.exports = {
       "disabled", "fade", "open", "navbar-backdrop", "modal-backdrop", "offcanvas-backdrop",
       "was-validated", "is-valid", "is-invalid", "valid-feedback", "invalid-feedback",
       "focus--mouse", "focus--keyboard",
+      // The focus ring of every element reached by keyboard, `:focus:not([data-focus-mouse=true])`:
+      // PurgeCSS drops rules whose selector is only pseudo-classes (FullHuman/purgecss#1282).
+      /^:focus/,
       // The elements user text (Markdown, sanitised) can contain.
       "p", "ul", "ol", "li", "blockquote", "pre", "code", "em", "strong", "del", "hr", "img",
       "table", "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6", "a",
