@@ -14,7 +14,7 @@ module.exports = {
       // form validation, focus rings.
       "show", "showing", "hiding", "collapse", "collapsing", "collapsed", "expanded", "active",
       "disabled", "fade", "open", "navbar-backdrop", "modal-backdrop", "offcanvas-backdrop",
-      "was-validated", "is-valid", "is-invalid", "valid-feedback", "invalid-feedback",
+      "is-invalid", "invalid-feedback",
       "focus--mouse", "focus--keyboard",
       // The focus ring of every element reached by keyboard, `:focus:not([data-focus-mouse=true])`:
       // PurgeCSS drops rules whose selector is only pseudo-classes (FullHuman/purgecss#1282).
@@ -28,5 +28,6 @@ module.exports = {
   dynamicAttributes: ["aria-expanded", "aria-current", "aria-selected", "aria-hidden",
                       "aria-invalid", "aria-disabled", "data-focus-mouse"],
   keyframes: true,
+  variables: true,
   fontFace: true,
 };

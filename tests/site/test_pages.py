@@ -24,7 +24,7 @@ def test_layout_has_skip_links_header_and_footer_links(client):
     assert "Comune di Lecce" in html
     assert "Smart City" in html
     assert 'href="/privacy"' in html and 'href="/accessibility"' in html
-    assert re.search(r'<link rel="stylesheet" href="/static/css/site\.[A-Z0-9]{8}\.css">', html)
+    assert re.search(r'<link rel="(stylesheet|prefetch)" href="/static/css/site\.[A-Z0-9]{8}\.css"', html)
 
 
 def test_home_lists_the_partner_organisations(client):

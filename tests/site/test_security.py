@@ -1,6 +1,8 @@
 """CSRF, security headers and cookie flags."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -31,11 +33,18 @@ def test_every_response_has_the_security_headers(client, path):
 
 
 def test_pages_carry_no_inline_script_or_style(client, participant, login_as):
+    """Only the site's own stylesheet, on a first visit (consult/assets.py), and the
+    Content-Security-Policy names its hash: no other inline style is allowed."""
     login_as(participant)
     for path in ["/", "/account/profile", "/organizations", "/account/login"]:
-        html = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        html = response.get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
-        assert " style=" not in html and "<style" not in html, path
+        assert " style=" not in html, path
+        for css in re.findall(r"<style>(.*?)</style>", html, re.S):
+            digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"], path
+        assert html.count("<style") <= 1, path
         assert " onclick=" not in html, path
 
 

@@ -3,7 +3,9 @@ with hashed names, a year's cache and their precompressed copies; pages, JSON an
 compressed by Flask-Compress."""
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import re
 
@@ -17,7 +19,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def _linked(html: str) -> list[str]:
-    return re.findall(r'(?:href|src)="(/static/[^"#]+)', html)
+    """The built files a page names: links, scripts, icons and the inline stylesheet's url()s."""
+    return re.findall(r'(?:href="|src="|url\(")(/static/[^"#]+)', html)
 
 
 def test_every_file_a_page_links_is_hashed_and_cached_for_a_year(client):
@@ -86,6 +89,7 @@ def test_only_built_files_are_served(client, path):
 @pytest.mark.parametrize("encoding, decode", [("br", brotli.decompress), ("gzip", gzip.decompress)])
 def test_pages_and_json_are_compressed(client, encoding, decode):
     make_process(title="Mobilità sostenibile")
+    client.get("/")  # the first page has the stylesheet inline; compare two later ones
     plain = client.get("/processes").data
     response = client.get("/processes", headers={"Accept-Encoding": encoding})
     assert response.headers["Content-Encoding"] == encoding
@@ -119,3 +123,25 @@ def static_url_of(client, name: str) -> str:
     html = client.get("/").get_data(as_text=True)
     stem, extension = name.rsplit(".", 1)
     return re.search(rf'"(/static/{re.escape(stem)}\.[A-Z0-9]{{8}}\.{extension})', html).group(1)
+
+
+def test_a_first_visit_gets_the_stylesheet_in_the_page_and_later_ones_the_cached_file(client):
+    first = client.get("/")
+    html = first.get_data(as_text=True)
+    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    # The policy allows exactly this stylesheet, nothing else inline.
+    assert f"style-src 'self' 'sha256-{digest}';" in first.headers["Content-Security-Policy"]
+    # Its url()s start from the site's root: they work inside any page.
+    assert 'url("/static/fonts/' in css and "../" not in css
+    assert re.search(r'<link rel="prefetch" href="/static/css/site\.[A-Z0-9]{8}\.css" as="style">', html)
+    cookie = client.get_cookie("css")
+    assert cookie.value in html and cookie.http_only
+    later = client.get("/privacy")
+    assert "<style>" not in later.get_data(as_text=True)
+    assert re.search(r'<link rel="stylesheet" href="/static/css/site\.[A-Z0-9]{8}\.css">', later.get_data(as_text=True))
+    assert "style-src 'self';" in later.headers["Content-Security-Policy"]
+    assert "Set-Cookie" not in later.headers
+    # A cookie naming another version (the site has been updated since): inline again.
+    client.set_cookie("css", "OLDVERSN")
+    assert "<style>" in client.get("/privacy").get_data(as_text=True)
