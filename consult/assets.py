@@ -251,7 +251,8 @@ def allow_the_inline_stylesheet(response):
     inlined = g.pop("inline_stylesheet", None)
     if inlined:
         digest, version = inlined
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        policy = response.headers.get("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers["Content-Security-Policy"] = policy.replace(
             "style-src 'self'", f"style-src 'self' {digest}", 1)
         response.set_cookie(STYLESHEET_COOKIE, version, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
