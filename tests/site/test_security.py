@@ -142,6 +142,12 @@ def test_production_remember_and_language_cookies_are_secure(app, production_app
         assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_production_stylesheet_cookie_is_secure(production_app):
+    response = production_app.test_client().get("/", base_url="https://localhost")
+    [cookie] = set_cookie_headers(response, "css")
+    assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
 def test_production_adds_strict_transport_security(production_app):
     response = production_app.test_client().get("/", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
