@@ -5,15 +5,15 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app consult
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets translations chromium db demo clean extract-messages docs docs-check docs-serve docs-screenshots
+.PHONY: run test install assets static translations chromium db demo clean extract-messages docs docs-check docs-serve docs-screenshots
 
 # The dev server and, beside it, the task consumer (e-mail, periodic jobs); both stop together.
-run: install assets translations db
+run: install static translations db
 	$(FLASK) demo load --if-empty
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install assets translations chromium docs-check
+test: install static translations chromium docs-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -29,6 +29,11 @@ assets: node_modules/bootstrap-italia/package.json
 node_modules/bootstrap-italia/package.json: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The CSS, JavaScript, fonts and icons, built into build/static/ with hashed names and their
+# .br/.gz (consult/assets.py; docs/performance.md). Only when a source changed since.
+static: install assets
+	$(BIN)/python -m consult.assets --if-stale
 
 translations: install
 	$(BIN)/pybabel compile --statistics --directory translations
@@ -56,7 +61,7 @@ docs-serve: docs
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory docs/_build/html 8000
 
 # The guides' screenshots, taken by the browser tests (docs/_static/screenshots/).
-docs-screenshots: install assets translations chromium
+docs-screenshots: install static translations chromium
 	CONSULT_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_docs_screenshots.py -q
 
 db: install
@@ -79,7 +84,7 @@ $(BENCH_STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
-bench: bench-tools
+bench: bench-tools static
 	$(BIN)/python bench/run.py --scales $(BENCH_SCALES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS)
 
 bench-integrity: bench-tools

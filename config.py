@@ -119,6 +119,15 @@ class Config:
     CONSULT_NEWS_IMAGE_MAX_BYTES = _int("CONSULT_NEWS_IMAGE_MAX_BYTES", 5_000_000)
     # Where attachments are stored: a folder (default instance/uploads), or an S3 bucket.
     CONSULT_UPLOADS_DIR = os.environ.get("CONSULT_UPLOADS_DIR", str(INSTANCE_DIR / "uploads"))
+
+    # Pages, JSON, feeds and CSV exports compressed by Flask-Compress (brotli, else gzip);
+    # static files are precompressed by the build and served by WhiteNoise (consult/assets.py).
+    COMPRESS_MIMETYPES = ["text/html", "application/json", "application/problem+json",
+                          "application/manifest+json", "application/ld+json",
+                          "application/atom+xml", "application/xml", "text/xml", "text/csv",
+                          "text/plain", "text/calendar"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br"]  # CSV exports, sent as they are written
     CONSULT_S3_BUCKET = os.environ.get("CONSULT_S3_BUCKET")
     CONSULT_S3_ENDPOINT_URL = os.environ.get("CONSULT_S3_ENDPOINT_URL")
     CONSULT_S3_REGION = os.environ.get("CONSULT_S3_REGION", "eu-south-1")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+from consult.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +56,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        static_folder=None,  # WhiteNoise serves /static/ from build/static (consult/assets.py)
         instance_path=str(ROOT / "instance"),
     )
     config_name = config_name or os.environ.get("CONSULT_ENV", "development")
@@ -81,12 +81,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     from consult.errors import register_error_handlers
     from consult.security import register_security_headers, trust_proxies
+    from consult.assets import serve_static
     from consult.templating import register_templating
 
     register_error_handlers(app)
     register_security_headers(app)
     trust_proxies(app)
     register_templating(app)
+    serve_static(app)
     return app
 
 
@@ -105,6 +107,8 @@ def _trust_hosts(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from consult.i18n import select_locale
 
+    # First: its after_request runs last, on the response every other one has finished.
+    compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -64,14 +64,6 @@ def main_nav() -> list[dict]:
             if item.endpoint in views and (item.allowed is None or item.allowed(current_user))]
 
 
-# The faces the first screen of every page shows (body text and bold headings), asked for
-# before the CSS that names them is read.
-PRELOADED_FONTS = (
-    "Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2",
-    "Titillium_Web/titillium-web-v10-latin-ext_latin-600.woff2",
-)
-
-
 def demo_mode() -> bool:
     """True when the demo data is loaded, so every page says so."""
     if "demo_mode" not in g:
@@ -118,7 +110,6 @@ def register_templating(app: Flask) -> None:
             "current_user": current_user,
             "self_url": _self_url(),
             "main_nav": main_nav(),
-            "preloaded_fonts": PRELOADED_FONTS,
             "demo_mode": demo_mode(),
             "unread_notifications": unread_notifications,
         }

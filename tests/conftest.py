@@ -18,6 +18,14 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+def pytest_sessionstart(session):
+    """The pages name the built CSS, scripts and icons (consult/assets.py): build them first
+    when a source changed since (as `make test` does), so `pytest` alone works on a fresh clone."""
+    from consult.assets import main as build_assets
+
+    build_assets(["--if-stale"])
+
+
 @contextmanager
 def scratch_postgres_database(suffix: str):
     """A new, empty PostgreSQL database named after the test database plus `suffix`

@@ -6,7 +6,7 @@ from flask_login import current_user, user_logged_in, user_logged_out
 bp = Blueprint("devices", __name__)
 
 # Requests that never show an account: they do not load one.
-_NO_ACCOUNT_ENDPOINTS = {"static", "site.vendor"}
+_NO_ACCOUNT_ENDPOINTS = {"site.favicon"}
 
 
 @bp.before_app_request

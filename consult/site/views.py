@@ -1,24 +1,22 @@
-"""Home page, legal pages, language switch and the vendored front-end assets."""
+"""Home page, legal pages, language switch, favicon and web app manifest."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import current_app, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from consult import ROOT
 from consult.accounts.models import Organization
+from consult.assets import static_url
 from consult.dashboard import services as dashboard
 from consult.extensions import db
 from consult.i18n import LANGUAGE_COOKIE
 from consult.site import bp
 from consult.site.models import CityProfile
 from consult.web import safe_next
-
-VENDOR_DIRS = {"bootstrap-italia": ROOT / "node_modules" / "bootstrap-italia" / "dist"}
-
 
 @bp.route("/")
 def home():
@@ -62,14 +60,6 @@ def set_language(code: str):
     return response
 
 
-@bp.route("/vendor/<package>/<path:filename>")
-def vendor(package: str, filename: str):
-    directory = VENDOR_DIRS.get(package)
-    if directory is None:
-        abort(404)
-    return send_from_directory(directory, filename, max_age=7 * 24 * 3600)
-
-
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers ask for it on every page, whatever the page's <link rel="icon"> says."""
@@ -98,4 +88,4 @@ def manifest():
 
 
 def _icon(name: str, sizes: str, mimetype: str) -> dict:
-    return {"src": url_for("static", filename=f"icons/{name}"), "sizes": sizes, "type": mimetype}
+    return {"src": static_url(f"icons/{name}"), "sizes": sizes, "type": mimetype}

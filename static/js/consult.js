@@ -3,4 +3,4 @@
 // the navbar collapses into its off-canvas mobile menu (focus kept inside, Esc closes).
 // Only what the site uses is loaded: the package's UMD bundle weighs 1 MB and injects
 // <style> elements (video player) that the Content-Security-Policy refuses.
-import '../../vendor/bootstrap-italia/plugins/navbar-collapsible.js';
+import 'bootstrap-italia/dist/plugins/navbar-collapsible.js';

@@ -1,6 +1,8 @@
 """CSRF, security headers and cookie flags."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -31,11 +33,18 @@ def test_every_response_has_the_security_headers(client, path):
 
 
 def test_pages_carry_no_inline_script_or_style(client, participant, login_as):
+    """Only the site's own stylesheet, on a first visit (consult/assets.py), and the
+    Content-Security-Policy names its hash: no other inline style is allowed."""
     login_as(participant)
     for path in ["/", "/account/profile", "/organizations", "/account/login"]:
-        html = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        html = response.get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
-        assert " style=" not in html and "<style" not in html, path
+        assert " style=" not in html, path
+        for css in re.findall(r"<style>(.*?)</style>", html, re.S):
+            digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"], path
+        assert html.count("<style") <= 1, path
         assert " onclick=" not in html, path
 
 
@@ -131,6 +140,12 @@ def test_production_remember_and_language_cookies_are_secure(app, production_app
     [language] = set_cookie_headers(client.get("/language/en", base_url="https://localhost"), "lang")
     for cookie in (remember, language):
         assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_stylesheet_cookie_is_secure(production_app):
+    response = production_app.test_client().get("/", base_url="https://localhost")
+    [cookie] = set_cookie_headers(response, "css")
+    assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_production_adds_strict_transport_security(production_app):
