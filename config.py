@@ -148,6 +148,9 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    # Pages link the stylesheet, so tests compare and search pages without the first visit's
+    # inline copy; tests/site/test_static_files.py and the browser budgets turn it back on.
+    CONSULT_INLINE_STYLESHEET = False
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False

@@ -238,6 +238,8 @@ def inline_stylesheet() -> Markup | None:
     less before it shows anything (on a phone's 4G, half a second), and the page fetches the
     file in the background (<link rel="prefetch">). Later pages link the file by its hashed
     name, from the browser's cache."""
+    if not current_app.config.get("CONSULT_INLINE_STYLESHEET", True):
+        return None
     css, digest, version = manifest.inline_stylesheet()
     if request.cookies.get(STYLESHEET_COOKIE) == version:
         return None

@@ -79,7 +79,9 @@ def test_api_conforms_to_its_openapi_document(app):
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
             def run(case):
-                response = case.call(headers={"Authorization": f"Bearer {token[0]}"})
+                # identity: schemathesis's WSGI transport would not decode a compressed body
+                response = case.call(headers={"Authorization": f"Bearer {token[0]}",
+                                              "Accept-Encoding": "identity"})
                 db.session.rollback()
                 if operation.path.endswith("/tokens/current") and response.status_code == 204:
                     token[0] = token_for(staff)  # that call revoked it

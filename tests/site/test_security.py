@@ -32,9 +32,10 @@ def test_every_response_has_the_security_headers(client, path):
     assert headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "same-origin", "no-referrer")
 
 
-def test_pages_carry_no_inline_script_or_style(client, participant, login_as):
+def test_pages_carry_no_inline_script_or_style(app, client, participant, login_as, monkeypatch):
     """Only the site's own stylesheet, on a first visit (consult/assets.py), and the
     Content-Security-Policy names its hash: no other inline style is allowed."""
+    monkeypatch.setitem(app.config, "CONSULT_INLINE_STYLESHEET", True)
     login_as(participant)
     for path in ["/", "/account/profile", "/organizations", "/account/login"]:
         response = client.get(path)

@@ -18,6 +18,12 @@ from tests.proposals.factories import make_process
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+@pytest.fixture(autouse=True)
+def inline_stylesheet_on(app, monkeypatch):
+    """As in production: the tests' configuration leaves the first visit's inline copy out."""
+    monkeypatch.setitem(app.config, "CONSULT_INLINE_STYLESHEET", True)
+
+
 def _linked(html: str) -> list[str]:
     """The built files a page names: links, scripts, icons and the inline stylesheet's url()s."""
     return re.findall(r'(?:href="|src="|url\(")(/static/[^"#]+)', html)
