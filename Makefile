@@ -68,7 +68,8 @@ db: install
 	$(FLASK) db upgrade
 
 # Benchmarks (README, "Performance"). PostgreSQL on
-# 127.0.0.1 (user postgres) holds bench_small and bench_full; SQLite files go in bench/data/.
+# 127.0.0.1 (user postgres) holds bench_small and bench_full (BENCH_DB_PREFIX=x: x_small, x_full);
+# SQLite files go in bench/data/.
 BENCH_SCALES ?= 0.01 1
 BENCH_DATABASES ?= sqlite postgresql
 BENCH_SECONDS ?= 10

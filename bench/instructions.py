@@ -10,6 +10,7 @@ not the start-up or the warm-up, and not the database server's work.
         .venv/bin/python bench/instructions.py --vote            # the API vote of make bench
     ... bench/instructions.py --comment                         # a comment, as the integrity run's
     ... bench/instructions.py /proposals?sort=most_voted --count 50
+    ... bench/instructions.py /questionnaires/2/results --staff --count 50  # logged in as staff
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def main() -> int:
                         help="PUT /api/v1/proposals/<id>/vote as bench accounts, as make bench does")
     parser.add_argument("--comment", action="store_true",
                         help="POST /api/v1/proposals/<id>/comments as bench accounts")
+    parser.add_argument("--staff", action="store_true",
+                        help="GET PATH logged in as bench account 2, a staff account")
     parser.add_argument("--count", type=int, default=200, help="requests counted")
     parser.add_argument("--warmup", type=int, default=100, help="requests before counting")
     options = parser.parse_args()
@@ -74,7 +77,13 @@ def measure(options) -> int:
 
     app = create_app("production", {"SESSION_COOKIE_SECURE": False})
     if options.path:
-        next_request = lambda: {"path": options.path}  # noqa: E731
+        headers = {}
+        if options.staff:
+            sys.path.insert(0, str(ROOT / "bench"))
+            from login import staff_cookie
+
+            headers["Cookie"] = staff_cookie(app)
+        next_request = lambda: {"path": options.path, "headers": headers}  # noqa: E731
     else:
         next_request = api_writes(app, "vote" if options.vote else "comment")
     statuses: list[str] = []

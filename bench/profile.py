@@ -3,6 +3,7 @@ a Python profile. Runs the application in-process against DATABASE_URL.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_full \\
         .venv/bin/python bench/profile.py /proposals?sort=most_voted&page=500 [--pyinstrument]
+        .venv/bin/python bench/profile.py /questionnaires/2/results --staff
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--method", default="GET")
     parser.add_argument("--token", help="a bearer token (for API writes)")
+    parser.add_argument("--staff", action="store_true",
+                        help="logged in as bench account 2, a staff account")
     parser.add_argument("--json", help="a JSON body")
     parser.add_argument("--pyinstrument", action="store_true")
     options = parser.parse_args()
@@ -48,6 +51,10 @@ def main() -> None:
 
     client = app.test_client()
     headers = {"Authorization": f"Bearer {options.token}"} if options.token else {}
+    if options.staff:
+        from login import staff_cookie
+
+        staff_cookie(app, client)  # the client keeps the session cookie
     kwargs = {"headers": headers}
     if options.json:
         kwargs.update(data=options.json, content_type="application/json")

@@ -11,6 +11,7 @@ when that file exists).
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +34,10 @@ DATA = BENCH / "data"
 RESULTS = BENCH / "results"
 VENV_BIN = ROOT / ".venv" / "bin"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-PG_NAMES = {0.01: "bench_small", 1.0: "bench_full"}
+# BENCH_DB_PREFIX=bench_h24c makes bench_h24c_small, bench_h24c_full and bench_h24c-S.sqlite, so
+# that two runs on one machine (or one PostgreSQL server) never share a database.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
+PG_NAMES = {0.01: f"{DB_PREFIX}_small", 1.0: f"{DB_PREFIX}_full"}
 TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_GROWTH, TARGET_VOTES_PER_S = 50, 150, 1.5, 500
 
 
@@ -46,6 +51,7 @@ class Endpoint:
     script: str = "report.lua"
     page: bool = True              # a page under the 50/150 ms target (the vote is a write)
     list_page: int = 0             # which page of the proposal list (20 a page), if one
+    staff: bool = False            # requested logged in as a staff account (a session cookie)
 
 
 def has_page(endpoint: Endpoint, scale: float) -> bool:
@@ -62,8 +68,17 @@ ENDPOINTS = [
     Endpoint("proposal", "Proposal with 2,000 comments", "/proposals/{showcase}"),
     Endpoint("search", "Search", "/search?q={term}"),
     Endpoint("plans", "Action plans", "/plans"),
-    Endpoint("questionnaire_results", "Questionnaire results (50,000 responses at scale 1)",
+    Endpoint("questionnaire_results", "Questionnaire results, closed (50,000 responses at scale 1)",
              "/questionnaires/1/results"),
+    Endpoint("questionnaire_live", "Questionnaire results, open, staff (50,000 responses, counted live)",
+             "/questionnaires/2/results", staff=True),
+    Endpoint("meetings", "Meetings, upcoming", "/meetings"),
+    Endpoint("meetings_past", "Meetings, past", "/meetings?when=past"),
+    Endpoint("meeting", "Meeting (full, with its waiting list)", "/meetings/1"),
+    Endpoint("funding_calls", "Funding calls", "/funding-calls"),
+    Endpoint("funding_call", "Funding call (20 organisations interested)", "/funding-calls/1"),
+    Endpoint("news", "News", "/news"),
+    Endpoint("news_item", "News item", "/news/1"),
     Endpoint("api_list", "API proposal list", "/api/v1/proposals"),
     Endpoint("api_vote", "API vote (PUT)", "/api/v1/proposals/{showcase}/vote", method="PUT",
              script="vote.lua", page=False),
@@ -109,8 +124,8 @@ def log(message: str) -> None:
 
 def database_url(database: str, scale: float) -> str:
     if database == "sqlite":
-        return f"sqlite:///{DATA / f'bench-{scale:g}.sqlite'}"
-    return f"{PG_SERVER}/{PG_NAMES.get(scale, 'bench_s' + f'{scale:g}'.replace('.', '_'))}"
+        return f"sqlite:///{DATA / f'{DB_PREFIX}-{scale:g}.sqlite'}"
+    return f"{PG_SERVER}/{PG_NAMES.get(scale, f'{DB_PREFIX}_s' + f'{scale:g}'.replace('.', '_'))}"
 
 
 def flask(url: str, *args: str, check: bool = True, capture: bool = False):
@@ -120,24 +135,27 @@ def flask(url: str, *args: str, check: bool = True, capture: bool = False):
                           check=check, text=True, capture_output=capture, cwd=ROOT)
 
 
-def expected_proposals(scale: float) -> int:
-    return round(30_000 * scale)
+def expected_rows(scale: float) -> dict[str, int]:
+    from consult.bench.generate import Counts
+
+    return Counts.for_scale(scale).expected_rows()
 
 
-def existing_proposals(url: str) -> int | None:
+def existing_rows(url: str) -> dict[str, int] | None:
     result = flask(url, "bench", "info", check=False, capture=True)
     if result.returncode != 0:
         return None
     try:
-        return json.loads(result.stdout.strip().splitlines()[-1])["proposals"]
+        return json.loads(result.stdout.strip().splitlines()[-1])["rows"]
     except (ValueError, KeyError, IndexError):
         return None
 
 
 def prepare(database: str, scale: float) -> tuple[str, str]:
-    """The database URL, made fresh unless it already holds bench data of this scale."""
+    """The database URL, made fresh unless it already holds this generator's data of this
+    scale (an older generator's data, without the tables of newer features, is made again)."""
     url = database_url(database, scale)
-    if existing_proposals(url) == expected_proposals(scale):
+    if existing_rows(url) == expected_rows(scale):
         log(f"reusing {database} at scale {scale:g}")
         if database == "postgresql":
             vacuum(url)
@@ -219,10 +237,13 @@ class Server:
 
 # --- measuring ------------------------------------------------------------------------------
 
-def wrk(url: str, *, script: str, seconds: int, connections: int, args: list[str] = ()) -> Figure:
+def wrk(url: str, *, script: str, seconds: int, connections: int, args: list[str] = (),
+        cookie: str | None = None) -> Figure:
     env = {**os.environ, "BENCH_WRK_DIR": str(BENCH / "wrk")}
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
                "-s", str(BENCH / "wrk" / script), url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
     if args:
         command += ["--", *args]
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
@@ -230,6 +251,38 @@ def wrk(url: str, *, script: str, seconds: int, connections: int, args: list[str
     data = json.loads(line.removeprefix("BENCH "))
     return Figure(data["requests"], data["seconds"], data["p50_us"] / 1000, data["p95_us"] / 1000,
                   data["statuses"], data["socket_errors"])
+
+
+def staff_cookie(base: str) -> str:
+    """The session cookie of bench account 2 (staff), logged in through the login form as a
+    person would (its CSRF token read from the page). The cookie is marked Secure; sent by
+    wrk over plain HTTP to the local server all the same."""
+    from consult.bench.generate import BENCH_DOMAIN, BENCH_PASSWORD
+
+    address = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.request("GET", "/account/login")
+    page = connection.getresponse()
+    html = page.read().decode()
+    cookie = _session_cookie(page)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    body = urllib.parse.urlencode({"email": f"user2@{BENCH_DOMAIN}", "password": BENCH_PASSWORD,
+                                   "csrf_token": token})
+    connection.request("POST", "/account/login", body, {
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    if answer.status != 302:
+        raise RuntimeError(f"the staff login was answered {answer.status}")
+    return _session_cookie(answer)
+
+
+def _session_cookie(response: http.client.HTTPResponse) -> str:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        if header.startswith("session="):
+            return header.split(";", 1)[0]
+    raise RuntimeError("no session cookie in the answer")
 
 
 def route_exists(url: str, path: str, method: str) -> bool:
@@ -277,9 +330,9 @@ def measure_database(database: str, scales: list[float], options) -> list[Run]:
 def endpoint_inputs(database: str, scale: float, url: str) -> tuple[dict, list[str]]:
     """The values of the endpoint paths ({showcase}, {term}) and the vote script's files."""
     info = json.loads(flask(url, "bench", "info", capture=True).stdout.strip().splitlines()[-1])
-    tokens = DATA / f"tokens-{database}-{scale:g}.txt"
+    tokens = DATA / f"tokens-{DB_PREFIX}-{database}-{scale:g}.txt"
     flask(url, "bench", "tokens", "--count", "200", "--out", str(tokens), capture=True)
-    ids_file = DATA / f"voting-{database}-{scale:g}.txt"
+    ids_file = DATA / f"voting-{DB_PREFIX}-{database}-{scale:g}.txt"
     ids_file.write_text("\n".join(map(str, info["voting_proposal_ids"])) + "\n")
     values = {"showcase": info["showcase_proposal_id"], "term": info["search_term"]}
     return values, [str(tokens), str(ids_file)]
@@ -293,10 +346,11 @@ def measure_endpoint(endpoint: Endpoint, run: Run, server: Server, values: dict,
         return "not measured (missing)"
     args = vote_args if endpoint.script == "vote.lua" else []
     target = server.base + path
+    cookie = staff_cookie(server.base) if endpoint.staff else None
     wrk(target, script=endpoint.script, seconds=options.warmup,
-        connections=options.connections, args=args)
+        connections=options.connections, args=args, cookie=cookie)
     figure = wrk(target, script=endpoint.script, seconds=options.seconds,
-                 connections=options.connections, args=args)
+                 connections=options.connections, args=args, cookie=cookie)
     log(f"{run.database} {run.scale:g} {endpoint.key}: p50 {figure.p50_ms:.1f} ms, "
         f"p95 {figure.p95_ms:.1f} ms, {figure.rps:.0f}/s, {figure.statuses}")
     return figure
@@ -348,7 +402,8 @@ def markdown(runs: list[Run], options, info: dict[str, str], began: datetime) ->
         f"Python {info['python']}, PostgreSQL {info['postgres']}; load average at the end "
         f"{info['load']} (the machine is shared: other processes ran during the measures).",
         f"- Server: gunicorn, {options.workers} sync workers (2 per core), CONSULT_ENV=production, "
-        "RATELIMIT_ENABLED=false; anonymous GET requests except the API vote.",
+        "RATELIMIT_ENABLED=false; anonymous GET requests except the API vote and the pages "
+        "marked staff (logged in as a staff account through the login form).",
         f"- Load: wrk, 2 threads, {options.connections} connections, {options.seconds} s per "
         f"endpoint after {options.warmup} s of warm-up.",
         "- Each cell: median ms / p95 ms / requests per second. Within a database's block, "

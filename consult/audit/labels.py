@@ -17,13 +17,13 @@ ACTION_LABELS = {
     "news.updated": _l("News changed"),
     "news.unpublished": _l("News unpublished"),
     "news.republished": _l("News published again"),
+    "news.image_added": _l("News image added"),
+    "news.image_replaced": _l("News image replaced"),
+    "news.image_removed": _l("News image removed"),
     # the newsletter
     "newsletter.subscribed": _l("Newsletter subscription confirmed"),
     "newsletter.unsubscribed": _l("Newsletter unsubscription"),
     "newsletter.sent": _l("News sent as the newsletter"),
-    "news.image_added": _l("News image added"),
-    "news.image_replaced": _l("News image replaced"),
-    "news.image_removed": _l("News image removed"),
     # funding calls
     "call.created": _l("Funding call published"),
     "call.updated": _l("Funding call changed"),

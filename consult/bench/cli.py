@@ -94,8 +94,10 @@ def info_command() -> None:
         "SELECT target_id FROM comments WHERE target_type = 'proposal' GROUP BY target_id "
         "ORDER BY COUNT(*) DESC, target_id LIMIT 1")).scalar()
     proposals = db.session.scalar(text("SELECT COUNT(*) FROM proposals"))
+    rows = {table: db.session.scalar(text(f"SELECT COUNT(*) FROM {table}"))
+            for table in gen.COUNTED_TABLES}
     click.echo(json.dumps({"showcase_proposal_id": showcase, "voting_proposal_ids": voting,
-                           "proposals": proposals, "search_term": gen.SEARCH_TERM}))
+                           "proposals": proposals, "rows": rows, "search_term": gen.SEARCH_TERM}))
 
 
 def voting_proposal_ids(limit: int = 500) -> list[int]:

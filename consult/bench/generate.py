@@ -45,6 +45,10 @@ START = datetime(2023, 1, 9, 8, 0, tzinfo=UTC)
 SPAN_SECONDS = 700 * 24 * 3600
 CHUNK = 10_000
 BIG_TABLES = ("users", "votes", "comments")
+# Tables whose row count `bench info` reports, so `make bench` can tell data of this generator
+# from data an older one made (which it regenerates): Counts.expected_rows.
+COUNTED_TABLES = ("proposals", "questionnaire_responses", "meetings", "news_items",
+                  "funding_calls")
 
 
 @dataclass(frozen=True)
@@ -59,17 +63,34 @@ class Counts:
     revisions_per_section: int = 20
     showcase_comments: int = 2000
     questionnaire_responses: int = 0
+    meetings: int = 0
+    meeting_registrations: int = 0
+    news: int = 0
+    funding_calls: int = 0
 
     @classmethod
     def for_scale(cls, scale: float) -> Counts:
-        """At scale 1, Decide Madrid: 500k accounts, 30k proposals, 5M votes, 1M comments."""
+        """At scale 1, Decide Madrid: 500k accounts, 30k proposals, 5M votes, 1M comments.
+        The features Decide Madrid lacks follow the same proportions (docs/performance.md):
+        3,000 meetings with 100,000 registrations (Decidim Barcelona's 1,300 meetings for its
+        13,000 proposals, about 35 people a session), 2,000 news items, 1,000 funding calls."""
         if not 0.01 <= scale <= 1:
             raise ValueError("the scale must be between 0.01 and 1")
         return cls(users=round(500_000 * scale), processes=max(5, round(50 * scale)),
                    proposals=round(30_000 * scale), votes=round(5_000_000 * scale),
                    comments=round(1_000_000 * scale), plans=max(5, round(2_000 * scale)),
                    sections=max(2, round(200 * scale)),
-                   questionnaire_responses=round(50_000 * scale))
+                   questionnaire_responses=round(50_000 * scale),
+                   meetings=max(5, round(3_000 * scale)),
+                   meeting_registrations=round(100_000 * scale),
+                   news=max(5, round(2_000 * scale)), funding_calls=max(5, round(1_000 * scale)))
+
+    def expected_rows(self) -> dict[str, int]:
+        """The rows of COUNTED_TABLES that generate() writes with these counts."""
+        responses = min(self.questionnaire_responses, self.users - 10)
+        return {"proposals": self.proposals, "questionnaire_responses": 2 * responses,
+                "meetings": self.meetings, "news_items": self.news,
+                "funding_calls": self.funding_calls}
 
     def check(self) -> None:
         if self.users < 20 or self.proposals < 2 or self.processes < 1:
@@ -434,6 +455,37 @@ class Generator:
         write_questionnaire(self.sink, self.random, self.user_category,
                             min(self.counts.questionnaire_responses, self.counts.users - 10))
 
+    def meetings(self) -> None:
+        from consult.meetings.bench import write_meetings
+
+        documents = max(1, -(-self.counts.sections // 20))
+        sections_of_process: dict[int, list[int]] = {}
+        for section_id in range(1, self.counts.sections + 1):
+            document_id = (section_id - 1) // 20 + 1
+            if document_id <= documents:
+                process_id = self.process_ids[(document_id - 1) % len(self.process_ids)]
+                sections_of_process.setdefault(process_id, []).append(section_id)
+        write_meetings(self.sink, self.random, self.words, count=self.counts.meetings,
+                       registrations=self.counts.meeting_registrations, users=self.counts.users,
+                       process_ids=self.process_ids, proposals=self.counts.proposals,
+                       sections_of_process=sections_of_process,
+                       organization_ids=self.organization_ids, start=START,
+                       past_end=START + timedelta(seconds=SPAN_SECONDS), stamp=stamp)
+
+    def news(self) -> None:
+        from consult.news.bench import write_news
+
+        write_news(self.sink, self.random, self.words, count=self.counts.news,
+                   process_ids=self.process_ids, start=START,
+                   past_end=START + timedelta(seconds=SPAN_SECONDS), stamp=stamp)
+
+    def funding_calls(self) -> None:
+        from consult.funding.bench import write_calls
+
+        write_calls(self.sink, self.random, self.words, count=self.counts.funding_calls,
+                    plans=self.counts.plans, organization_ids=self.organization_ids, start=START,
+                    past_end=START + timedelta(seconds=SPAN_SECONDS), stamp=stamp)
+
     def documents(self) -> dict[int, int]:
         """Documents of 20 sections; every section with its revisions. Returns
         {section_id: number of paragraphs} for the paragraph comments."""
@@ -627,6 +679,9 @@ def generate(url: str, counts: Counts, seed: int = 1,
         step("votes", generator.votes)
         step("comments", lambda: generator.comments(plan_ids, paragraphs))
         step("questionnaire", generator.questionnaire)
+        step("meetings", generator.meetings)
+        step("news", generator.news)
+        step("funding calls", generator.funding_calls)
         sink.commit()
         step("rebuild indexes", lambda: [sink.execute(sql) for sql in rebuild])
         step("counters", lambda: [sink.execute(sql) for sql in counter_updates()])

@@ -118,7 +118,11 @@ class Response(CreatedAtMixin, db.Model):
     `category` is the account's stakeholder category when it answered."""
 
     __tablename__ = "questionnaire_responses"
-    __table_args__ = (UniqueConstraint("questionnaire_id", "user_id", name="one_response_per_account"),)
+    __table_args__ = (
+        UniqueConstraint("questionnaire_id", "user_id", name="one_response_per_account"),
+        # The results' count of responses by category reads this index alone.
+        Index("ix_questionnaire_responses_category", "questionnaire_id", "category"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"))

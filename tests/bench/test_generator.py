@@ -120,3 +120,44 @@ def test_search_index_holds_the_generated_rows(app):
 
     _generate(app)
     assert search(gen.SEARCH_TERM).total > 0
+
+
+FEATURES = gen.Counts(users=60, processes=3, proposals=12, votes=100, comments=60, plans=4,
+                      sections=2, revisions_per_section=2, showcase_comments=10,
+                      questionnaire_responses=20, meetings=12, meeting_registrations=300,
+                      news=15, funding_calls=13)
+
+
+def test_new_features_data_keeps_their_rules_and_their_pages_answer(app, client):
+    """Meetings, news, funding calls and questionnaires at a tiny size: counters equal the
+    rows, one registration/response per account, links inside a meeting's process, the
+    counted tables as `make bench` expects them, and every page the bench measures is 200."""
+    from consult.questionnaires.services import close_due_questionnaires
+
+    _generate(app, FEATURES)
+    db.session.remove()
+    close_due_questionnaires()
+    db.session.commit()
+    rows = {table: db.session.scalar(text(f"SELECT COUNT(*) FROM {table}"))
+            for table in gen.COUNTED_TABLES}
+    assert rows == FEATURES.expected_rows()
+    mismatched = db.session.scalar(text(
+        "SELECT COUNT(*) FROM meetings m WHERE m.registrations_count <> (SELECT COUNT(*) FROM "
+        "meeting_registrations r WHERE r.meeting_id = m.id AND r.status = 'registered') OR "
+        "m.waitlist_count <> (SELECT COUNT(*) FROM meeting_registrations r "
+        "WHERE r.meeting_id = m.id AND r.status = 'waitlisted') "
+        "OR (m.capacity IS NOT NULL AND m.registrations_count > m.capacity) "
+        "OR (m.waitlist_count > 0 AND NOT m.waitlist)"))
+    assert mismatched == 0
+    assert db.session.scalar(text("SELECT COUNT(*) FROM meeting_registrations")) > 0
+    outside = db.session.scalar(text(
+        "SELECT COUNT(*) FROM meeting_proposals l JOIN meetings m ON m.id = l.meeting_id "
+        "JOIN proposals p ON p.id = l.proposal_id WHERE p.process_id <> m.process_id"))
+    assert outside == 0
+    states = dict(db.session.execute(text("SELECT id, state FROM questionnaires")).all())
+    assert states == {1: "closed", 2: "open"}
+    for url in ("/meetings", "/meetings?when=past", "/meetings/1", "/news", "/news/1",
+                "/funding-calls", "/funding-calls/1", "/questionnaires/1/results"):
+        assert client.get(url).status_code == 200, url
+    assert "Incontro 1:" in client.get("/meetings").text  # the showcase meeting is upcoming
+    assert client.get("/questionnaires/2/results").status_code == 403  # open: staff only

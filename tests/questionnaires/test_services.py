@@ -299,6 +299,43 @@ def test_drafts_are_not_found_by_others(staff, participant):
 
 # --- results --------------------------------------------------------------------------------
 
+def _counting(counter) -> int:
+    """The statements that count responses or answers (not the reloads of the questionnaire)."""
+    return sum("GROUP BY" in statement for statement in counter.statements)
+
+
+def test_live_results_are_kept_for_the_stats_cache_seconds_and_closed_ones_never_counted(
+        app, staff, count_queries):
+    """While open, the counts (two grouped queries) are kept CONSULT_STATS_CACHE_SECONDS, like
+    the city figures; once closed, the counts kept at the closing are read, fresh."""
+    from consult import cache
+
+    questionnaire = make_questionnaire(staff)
+    services.submit_response(make_user(category="citizen"), questionnaire,
+                             full_answers(questionnaire, single=0, value=5))
+    db.session.commit()
+    app.config["CONSULT_STATS_CACHE_SECONDS"] = 30
+    try:
+        with count_queries() as first:
+            assert services.results(questionnaire).responses == 1
+        services.submit_response(make_user(category="business"), questionnaire,
+                                 full_answers(questionnaire, single=1, value=4))
+        db.session.commit()
+        with count_queries() as second:
+            assert services.results(questionnaire).responses == 1  # kept: at most 30 s old
+        assert (_counting(first), _counting(second)) == (2, 0), first.statements
+        services.close_questionnaire(staff, questionnaire)
+        db.session.commit()
+        with count_queries() as closed:
+            result = services.results(questionnaire)
+        assert _counting(closed) == 0
+        assert result.responses == 2
+        assert result.responses_by_category["business"] == 1
+    finally:
+        app.config["CONSULT_STATS_CACHE_SECONDS"] = 0
+        cache.invalidate(f"questionnaire-results:{questionnaire.id}")
+
+
 def test_results_match_a_recount_overall_and_by_category(staff):
     questionnaire = make_questionnaire(staff)
     plan = [("citizen", 0, (0, 1), 5, (0, 1, 2)), ("citizen", 1, (1,), 3, (2, 1, 0)),
