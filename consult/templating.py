@@ -17,6 +17,7 @@ from consult.accounts import forms as labels
 from consult.extensions import db
 from consult.i18n import install_template_gettext
 from consult.text import render_markdown
+from consult.urls import memoized_url_for
 
 
 # The main navigation, in order: the one place to add an entry. An entry shows once its
@@ -57,7 +58,8 @@ NAV_ITEMS = (
 def main_nav() -> list[dict]:
     """The entries this visitor sees, each with `url`, `label`, `current` and `tools`."""
     views, endpoint = current_app.view_functions, request.endpoint or ""
-    return [{"url": url_for(item.endpoint), "label": item.label, "tools": item.tools,
+    link = current_app.jinja_env.globals["url_for"]
+    return [{"url": link(item.endpoint), "label": item.label, "tools": item.tools,
              "secondary": item.secondary,
              "current": endpoint.startswith(item.section) and endpoint not in item.besides}
             for item in NAV_ITEMS
@@ -95,6 +97,7 @@ def unread_notifications() -> int:
 
 def register_templating(app: Flask) -> None:
     install_template_gettext(app.jinja_env)  # after Flask-Babel's, which it replaces
+    app.jinja_env.globals["url_for"] = memoized_url_for(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = (
