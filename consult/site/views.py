@@ -14,7 +14,7 @@ from consult.dashboard import services as dashboard
 from consult.extensions import db
 from consult.i18n import LANGUAGE_COOKIE
 from consult.site import bp
-from consult.site.models import CityProfile
+from consult.site.services import city_profile
 from consult.web import safe_next
 
 VENDOR_DIRS = {"bootstrap-italia": ROOT / "node_modules" / "bootstrap-italia" / "dist"}
@@ -22,7 +22,7 @@ VENDOR_DIRS = {"bootstrap-italia": ROOT / "node_modules" / "bootstrap-italia" / 
 
 @bp.route("/")
 def home():
-    profile = CityProfile.current()
+    profile = city_profile()
     partners = db.session.scalars(
         select(Organization).where(Organization.is_partner.is_(True)).order_by(Organization.name)
     ).all()
