@@ -396,6 +396,15 @@ def section_target_load() -> tuple:
 
 
 @cache
+def section_page_load() -> tuple:
+    """What a section's page shows beyond the section: its document and the document's
+    process (the breadcrumb), its current revision and that revision's author (one query,
+    not four)."""
+    return (joinedload(Section.document).joinedload(Document.process),
+            joinedload(Section.current_revision).joinedload(SectionRevision.author))
+
+
+@cache
 def amendment_target_load() -> tuple:
     return (joinedload(Amendment.section).joinedload(Section.document),)
 

@@ -34,8 +34,8 @@ def _document(document_id: int) -> Document:
     return document
 
 
-def _section(section_id: int) -> Section:
-    section = get_or_404(Section, section_id, options=services.section_target_load())
+def _section(section_id: int, options: tuple | None = None) -> Section:
+    section = get_or_404(Section, section_id, options=options or services.section_target_load())
     if not permissions.can_view_document(current_user, section.document):
         abort(404)
     return section
@@ -210,7 +210,7 @@ def print_document(document_id: int):
 
 @bp.route("/sections/<int:section_id>")
 def section(section_id: int):
-    section = _section(section_id)
+    section = _section(section_id, services.section_page_load())
     paragraph = request.args.get("paragraph", type=int)
     return _render_section(section, paragraph)
 
