@@ -10,7 +10,9 @@ where the values after the name are everything the piece shows (a macro taking o
 draws it, so nothing else can slip in). The key also holds the page's language and script
 root: a piece is a pure function of its key, so a kept piece is never out of date, and
 nothing needs forgetting when data changes (a changed value is another key). Each worker
-keeps at most MAX_FRAGMENTS pieces, the oldest dropped first.
+keeps at most MAX_FRAGMENTS pieces, the oldest dropped first: a few megabytes with the
+bench's comments, some 50 MB at worst (every piece a comment of the 5,000 characters
+allowed, its text held by the key and by the HTML).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from flask.globals import _cv_request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-MAX_FRAGMENTS = 6000
+MAX_FRAGMENTS = 4000
 
 
 class Fragments:

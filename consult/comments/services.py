@@ -88,6 +88,20 @@ class CommentView:
         reason = self.comment.hidden_reason or "other"
         return str(HIDDEN_REASON_LABELS.get(reason, reason))
 
+    def still_key(self, thread_paragraph: int | None) -> tuple | None:
+        """For a reader who may do nothing with this comment or its replies (reply, edit,
+        delete; report and moderate are the thread's): the key of the whole item as drawn,
+        its head and its replies' keys. None when the reader may act on one of them."""
+        if self.can_edit or self.can_delete or self.can_reply:
+            return None
+        replies = []
+        for reply in self.replies:
+            key = reply.still_key(thread_paragraph)
+            if key is None:
+                return None
+            replies.append(key)
+        return (self.head(thread_paragraph), tuple(replies))
+
     def head(self, thread_paragraph: int | None) -> CommentHead:
         comment = self.comment
         hidden = comment.hidden_at is not None
@@ -405,11 +419,13 @@ def comment_url(comment: Comment) -> str:
     return thread_url(target.url(obj), comment_page(comment), comment.id)
 
 
-def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False) -> dict:
+def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False,
+                           whole: bool = False) -> dict:
     """Counts of visible comments (neither hidden nor deleted), in one query.
 
     `{target_id: count}` with every id present, or with `by_paragraph`
-    `{(target_id, paragraph): count}` for the paragraphs that have comments.
+    `{(target_id, paragraph): count}` for the paragraphs that have comments, and with
+    `whole` also `(target_id, None)` for the comments on the whole target.
     """
     ids = list(ids)
     if not ids:
@@ -419,7 +435,7 @@ def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False)
     if by_paragraph:
         rows = db.session.execute(
             select(Comment.target_id, Comment.paragraph, func.count(Comment.id))
-            .where(visible, Comment.paragraph.is_not(None))
+            .where(visible, *(() if whole else (Comment.paragraph.is_not(None),)))
             .group_by(Comment.target_id, Comment.paragraph)
         ).all()
         return {(target_id, paragraph): count for target_id, paragraph, count in rows}

@@ -221,7 +221,9 @@ def _render_section(section: Section, paragraph: int | None, draft=None, status:
         abort(404)
     thread = comment_services.thread_page(
         section, current_user, paragraph=paragraph,
-        page=request.values.get("comments_page", 1, type=int) or 1)
+        page=request.values.get("comments_page", 1, type=int) or 1,
+        visible_count=(view.visible_comments if paragraph is None
+                       else view.paragraphs[paragraph].comment_count))
     if paragraph is not None:
         thread.target_url = url_for(".section", section_id=section.id, paragraph=paragraph)
     thread.draft = draft

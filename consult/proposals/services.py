@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from consult import permissions
 from consult.audit.services import record
@@ -290,9 +290,10 @@ def get_proposal(proposal_id: int) -> Proposal | None:
 
     if not is_valid_id(proposal_id):
         return None
+    # One statement: a proposal links to a few sections, joined rather than read apart.
     return db.session.get(Proposal, proposal_id, options=[
         joinedload(Proposal.process),
-        selectinload(Proposal.sections).joinedload(Section.document),
+        joinedload(Proposal.sections).joinedload(Section.document),
     ])
 
 

@@ -7,7 +7,6 @@ from markupsafe import Markup
 from consult.comments import services as comment_services
 from consult.extensions import db
 from consult.fragments import Fragments
-from tests.factories import make_user
 from tests.proposals.factories import make_process, make_proposal
 
 
