@@ -105,10 +105,11 @@ def _trust_hosts(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from consult.i18n import select_locale
+    from consult.i18n import select_locale, speed_up_flask_babel
 
     # First: its after_request runs last, on the response every other one has finished.
     compress.init_app(app)
+    speed_up_flask_babel()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

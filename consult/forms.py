@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from markupsafe import Markup, escape
 from wtforms.fields import SelectChoice
+from wtforms.widgets import Select
 
 
 def options(pairs: Iterable[tuple[Any, Any]], *, empty: Any = None) -> list[SelectChoice]:
@@ -22,3 +24,29 @@ def options(pairs: Iterable[tuple[Any, Any]], *, empty: Any = None) -> list[Sele
 def labelled(values: Iterable[Any], labels: Mapping[Any, Any], *, empty: Any = None) -> list[SelectChoice]:
     """Each value with its label, in the order of `values` (and `empty` as in options())."""
     return options(((value, labels[value]) for value in values), empty=empty)
+
+
+class QuickSelect(Select):
+    """WTForms' <select>, with the same HTML drawn faster: a list's filters have some 70
+    options (one a process), and WTForms' html_params() sorting and formatting each option's
+    attributes was a tenth of the proposal list's time. Options with render_kw (or extra
+    attributes) are drawn by WTForms itself."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = choice.value
+        if isinstance(value, bool):
+            value = str(value)
+        value = escape(value)
+        label = choice.label
+        if label is not None and not isinstance(label, str):
+            label = str(label)  # a lazy label: translated once, not once for `or`, once to escape
+        label = escape(label or choice.value)
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{value}">{label}</option>')
+
+    @classmethod
+    def _dispatch_render_option(cls):
+        return cls.render_option  # WTForms inspects the signature on every field drawn

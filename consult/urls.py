@@ -7,10 +7,11 @@ address gives Flask's TRUSTED_HOSTS, so requests for any other host are refused 
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, current_app
+from flask.globals import _cv_request
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 # Always answered: `make run`, health checks on the server itself and the test client.
@@ -43,3 +44,41 @@ def trusted_hosts(config: Mapping) -> list[str]:
     extra = [name.strip().lower() for name in (config.get("CONSULT_EXTRA_HOSTS") or "").split(",")]
     hosts = [public, *extra, *LOOPBACK_HOSTS]
     return list(dict.fromkeys(host for host in hosts if host))
+
+
+# Links built on a page are mostly the same few (the navigation, the footer, a list's
+# items): werkzeug builds each again on every call, a tenth of a simple page's time.
+URL_MEMO_SIZE = 4096
+
+
+def memoized_url_for(app: Flask) -> Callable[..., str]:
+    """`app.url_for` remembering the relative links it built during requests, per script
+    root. Calls it cannot answer from memory go to `app.url_for` unchanged: outside a
+    request, endpoints relative to the blueprint (".name"), options (_external, _anchor…),
+    unhashable values, and any application with @url_defaults functions (they may change
+    a link from one request to the next)."""
+    build = app.url_for
+    memo: dict[tuple, str] = {}
+
+    def url_for(endpoint: str, /, **values) -> str:
+        request_context = _cv_request.get(None)
+        adapter = request_context.url_adapter if request_context is not None else None
+        if (adapter is None or endpoint[:1] == "." or app.url_default_functions
+                or any(name[:1] == "_" for name in values)):
+            return build(endpoint, **values)
+        # The values' types too: page=1 and page=True are equal keys but different links.
+        key = (adapter.script_name, endpoint, *values.items(),
+               *map(type, values.values()))
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value (a list of ids)
+            return build(endpoint, **values)
+        url = build(endpoint, **values)
+        if len(memo) >= URL_MEMO_SIZE:
+            memo.clear()
+        memo[key] = url
+        return url
+
+    return url_for

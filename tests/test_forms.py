@@ -37,3 +37,38 @@ def test_every_form_builds_without_deprecated_choices(app, form_class):
     for field in form:
         if isinstance(field, SelectFieldBase) and field.choices:
             assert all(isinstance(choice, SelectChoice) for choice in field.choices), field.name
+
+
+def test_quick_select_draws_what_wtforms_draws(app):
+    """consult.forms.QuickSelect (the lists' filters) answers WTForms' own HTML."""
+    from flask_babel import lazy_gettext
+    from flask_wtf import FlaskForm
+    from werkzeug.datastructures import MultiDict
+    from wtforms import SelectField
+    from wtforms.fields import SelectChoice
+    from wtforms.widgets import Select
+
+    from consult.forms import QuickSelect, options
+
+    choices = options([("1", 'Piazza "Duomo" & <via>'), ("2", lazy_gettext("Proposals")),
+                       ("3", "")], empty=lazy_gettext("Any process"))
+    choices.append(SelectChoice("4", "Con attributi", render_kw={"disabled": True}))
+
+    class Plain(FlaskForm):
+        class Meta:
+            csrf = False
+        pick = SelectField("Pick", choices=choices, validate_choice=False, widget=Select())
+        flag = SelectField("Flag", choices=options([(True, "Yes"), (False, "No")]), coerce=bool,
+                           validate_choice=False, widget=Select())
+
+    class Quick(Plain):
+        pick = SelectField("Pick", choices=choices, validate_choice=False, widget=QuickSelect())
+        flag = SelectField("Flag", choices=options([(True, "Yes"), (False, "No")]), coerce=bool,
+                           validate_choice=False, widget=QuickSelect())
+
+    with app.test_request_context():
+        for data in ({}, {"pick": "2"}, {"pick": "1", "flag": "True"}):
+            plain, quick = Plain(MultiDict(data)), Quick(MultiDict(data))
+            for name in ("pick", "flag"):
+                assert quick[name](class_="form-select") == plain[name](class_="form-select")
+        assert 'selected value="2">Proposte</option>' in Quick(MultiDict({"pick": "2"})).pick()

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Literal
 
+from flask import abort
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, load_only
 
 from consult.api.auth import current_api_user
 from consult.api.common import Page, Tally, iso, page_json
 from consult.api.routing import operation
 from consult.api.validation import Body, Id, PageQuery, PatchBody
-from consult.database import get_or_404
+from consult.database import get_or_404, is_valid_id
 from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.processes.models import Process
@@ -121,7 +124,7 @@ def list_proposals(query: ProposalQuery):
     """Filters combine; `sort` is `newest` (default), `most_voted` or `most_commented`."""
     result = services.list_proposals(process_id=query.process_id, status=query.status,
                                      theme=query.theme, sort=query.sort, q=query.q,
-                                     page=query.page, per_page=query.per_page)
+                                     page=query.page, per_page=query.per_page, load=None)
     sections = _section_ids([proposal.id for proposal in result.items])
     return page_json(result.items, page=query.page, per_page=query.per_page,
                      total=result.total or 0,
@@ -154,12 +157,31 @@ def update_proposal(proposal_id: int, data: ProposalPatch):
     return proposal_json(proposal)
 
 
+@cache
+def _voting_proposal_statement():
+    """Built once, after the models are mapped: what a vote reads of a proposal (whether
+    voting is open) and of its process (whether it admits only verified accounts)."""
+    return (select(Proposal)
+            .options(load_only(Proposal.voting_open),
+                     joinedload(Proposal.process).load_only(Process.voting_requires_verified))
+            .where(Proposal.id == bindparam("proposal_id")))
+
+
+def _voting_proposal(proposal_id: int) -> Proposal:
+    """The proposal to vote on, in one query (its process is the one the rule is read of)."""
+    proposal = (db.session.scalar(_voting_proposal_statement(), {"proposal_id": proposal_id})
+                if is_valid_id(proposal_id) else None)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
 @operation("PUT", "/proposals/<int:proposal_id>/vote", tag="Proposals",
            summary="Vote on a proposal (participants)", body=VoteIn, response=VoteOut, auth=True)
 def vote(proposal_id: int, data: VoteIn):
     """One vote per account: voting again changes the choice. Needs `voting_open` and an
     unblocked, confirmed account (else 403)."""
-    proposal = get_or_404(Proposal, proposal_id, only=votes.VOTING_COLUMNS)
+    proposal = _voting_proposal(proposal_id)
     tally = votes.cast_vote(current_api_user(), proposal, data.choice)
     return {"votes": tally.as_dict(), "my_vote": data.choice}
 

@@ -6,13 +6,16 @@ sections) through `consult.comments.targets`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from consult import permissions
+from consult.accounts.models import User
 from consult.comments.forms import HIDDEN_REASON_LABELS
 from consult.comments.models import MAX_DEPTH, MAX_LENGTH, STANCES, Comment, CommentEdit
 from consult.comments.targets import target_for, target_type_of
@@ -43,6 +46,25 @@ class CommentDraft:
         return [problem for problems in self.fields.values() for problem in problems]
 
 
+class CommentHead(NamedTuple):
+    """What a comment's heading and text show, the same for every reader: the key its HTML
+    is kept by (consult.fragments, comments/_thread.html)."""
+
+    id: int
+    depth: int
+    is_hidden: bool
+    is_deleted: bool
+    author_name: str
+    author_is_demo: bool
+    stance: str
+    created_at: datetime
+    is_edited: bool
+    paragraph: int | None  # shown as "on paragraph n + 1" (None: not shown)
+    show_body: bool
+    hidden_reason_label: str | None
+    body: str
+
+
 @dataclass
 class CommentView:
     """One comment as a given reader sees it, with what that reader may do with it."""
@@ -66,6 +88,30 @@ class CommentView:
         reason = self.comment.hidden_reason or "other"
         return str(HIDDEN_REASON_LABELS.get(reason, reason))
 
+    def still_key(self, thread_paragraph: int | None) -> tuple | None:
+        """For a reader who may do nothing with this comment or its replies (reply, edit,
+        delete; report and moderate are the thread's): the key of the whole item as drawn,
+        its head and its replies' keys. None when the reader may act on one of them."""
+        if self.can_edit or self.can_delete or self.can_reply:
+            return None
+        replies = []
+        for reply in self.replies:
+            key = reply.still_key(thread_paragraph)
+            if key is None:
+                return None
+            replies.append(key)
+        return (self.head(thread_paragraph), tuple(replies))
+
+    def head(self, thread_paragraph: int | None) -> CommentHead:
+        comment = self.comment
+        hidden = comment.hidden_at is not None
+        return CommentHead(
+            comment.id, comment.depth, hidden, comment.deleted_at is not None, self.author_name,
+            bool(getattr(comment.author, "is_demo", False)), comment.stance, comment.created_at,
+            comment.edited_at is not None,
+            comment.paragraph if thread_paragraph is None else None, self.show_body,
+            self.hidden_reason_label if hidden else None, comment.body)
+
 
 @dataclass
 class ThreadPage(PageNumbers):
@@ -82,6 +128,8 @@ class ThreadPage(PageNumbers):
     refusal: str | None
     can_see_hidden: bool
     draft: CommentDraft | None = None
+    # Whether the reader may report or moderate anything (else no comment shows those controls).
+    can_report_or_moderate: bool = True
 
     @property
     def total(self) -> int:
@@ -266,32 +314,41 @@ def _thread_filter(target_type: str, target_id: int, paragraph: int | None):
 
 
 def thread_page(target, viewer, *, page: int = 1, paragraph: int | None = None,
-                per_page: int = ROOTS_PER_PAGE) -> ThreadPage:
+                per_page: int = ROOTS_PER_PAGE, visible_count: int | None = None) -> ThreadPage:
     """One page of a thread: `per_page` root comments, oldest first, with all their replies.
 
-    Three queries whatever the size of the thread (count, roots, replies), and one more
-    for the visible count when the target keeps no `comments_count`. `paragraph=None`
-    shows every comment of the target; a number shows only that paragraph's.
+    Two queries whatever the size of the thread (the roots with their count, the replies),
+    a third past the last page (the count alone), and one more for the visible count when
+    the target keeps no `comments_count` and the caller does not give it (`visible_count`).
+    `paragraph=None` shows every comment of the target; a number shows only that
+    paragraph's.
     """
     target_type = target_type_of(target)
     where = _thread_filter(target_type, target.id, paragraph)
     page = max(1, page or 1)
-    total_roots = db.session.scalar(
-        select(func.count(Comment.id)).where(where, Comment.parent_id.is_(None))) or 0
-    roots = db.session.scalars(
-        select(Comment).where(where, Comment.parent_id.is_(None))
-        .options(joinedload(Comment.author))
+    count_roots = select(func.count(Comment.id)).where(where, Comment.parent_id.is_(None))
+    # The count rides along with the page's roots, as a subquery PostgreSQL runs once.
+    rows = db.session.execute(
+        select(Comment, count_roots.correlate(None).scalar_subquery())
+        .where(where, Comment.parent_id.is_(None))
+        .options(_authors_shown())
         .order_by(Comment.created_at, Comment.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
+    roots = [root for root, _total in rows]
+    if rows:
+        total_roots = rows[0][1]
+    else:
+        total_roots = db.session.scalar(count_roots) or 0 if page > 1 else 0
     replies = []
     if roots:
         replies = db.session.scalars(
             select(Comment).where(Comment.root_id.in_([root.id for root in roots]))
-            .options(joinedload(Comment.author))
+            .options(_authors_shown())
             .order_by(Comment.created_at, Comment.id)
         ).all()
-    visible = _visible_count(target, target_type, paragraph)
+    visible = (_visible_count(target, target_type, paragraph) if visible_count is None
+               else visible_count)
     refusal = comment_refusal(viewer, target)
     see_hidden = permissions.can_see_hidden(viewer)
     items = _tree(roots, replies, viewer, can_comment=refusal is None, see_hidden=see_hidden)
@@ -300,7 +357,16 @@ def thread_page(target, viewer, *, page: int = 1, paragraph: int | None = None,
         paragraph=paragraph, items=items, page=page, per_page=per_page, total_roots=total_roots,
         visible_count=visible, can_comment=refusal is None, refusal=refusal,
         can_see_hidden=see_hidden,
+        can_report_or_moderate=(permissions.is_active_participant(viewer)
+                                or permissions.can_moderate(viewer)),
     )
+
+
+@cache
+def _authors_shown():
+    """What a thread reads of its comments' authors (CommentView.author_name, the demo
+    badge): a page of 88 comments loaded 88 whole accounts."""
+    return joinedload(Comment.author).load_only(User.display_name, User.deleted_at, User.is_demo)
 
 
 def _visible_count(target, target_type: str, paragraph: int | None) -> int:
@@ -353,11 +419,13 @@ def comment_url(comment: Comment) -> str:
     return thread_url(target.url(obj), comment_page(comment), comment.id)
 
 
-def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False) -> dict:
+def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False,
+                           whole: bool = False) -> dict:
     """Counts of visible comments (neither hidden nor deleted), in one query.
 
     `{target_id: count}` with every id present, or with `by_paragraph`
-    `{(target_id, paragraph): count}` for the paragraphs that have comments.
+    `{(target_id, paragraph): count}` for the paragraphs that have comments, and with
+    `whole` also `(target_id, None)` for the comments on the whole target.
     """
     ids = list(ids)
     if not ids:
@@ -367,7 +435,7 @@ def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False)
     if by_paragraph:
         rows = db.session.execute(
             select(Comment.target_id, Comment.paragraph, func.count(Comment.id))
-            .where(visible, Comment.paragraph.is_not(None))
+            .where(visible, *(() if whole else (Comment.paragraph.is_not(None),)))
             .group_by(Comment.target_id, Comment.paragraph)
         ).all()
         return {(target_id, paragraph): count for target_id, paragraph, count in rows}

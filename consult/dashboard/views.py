@@ -13,7 +13,7 @@ from consult.dashboard import bp, services
 from consult.dashboard.charts import bar_chart
 from consult.funding.services import open_budget_for_plans
 from consult.plans.forms import FUNDING_LABELS, STATUS_LABELS
-from consult.site.models import CityProfile
+from consult.site.services import city_profile
 
 # Statuses keep the same colour and pattern wherever they are drawn.
 STATUS_STYLES = {
@@ -62,6 +62,6 @@ def index():
     stats = services.city_stats()
     return render_template(
         "dashboard/index.html", stats=stats, investment=Decimal(stats["investments_eur"]),
-        profile=CityProfile.current(), charts=build_charts(stats),
+        profile=city_profile(), charts=build_charts(stats),
         status_labels=STATUS_LABELS, funding_labels=FUNDING_LABELS,
         open_calls_budget=open_budget_for_plans())

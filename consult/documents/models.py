@@ -129,10 +129,14 @@ class Amendment(HideableMixin, CreatedAtMixin, db.Model):
 
     @property
     def title(self) -> str:
-        return f"#{self.id} · {self.section.heading}"
+        return amendment_title(self.id, self.section.heading)
 
     def __repr__(self) -> str:
         return f"<Amendment {self.id} on section {self.section_id} {self.status}>"
+
+
+def amendment_title(amendment_id: int, section_heading: str) -> str:
+    return f"#{amendment_id} · {section_heading}"
 
 
 @event.listens_for(SectionRevision, "before_update")

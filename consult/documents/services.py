@@ -396,6 +396,15 @@ def section_target_load() -> tuple:
 
 
 @cache
+def section_page_load() -> tuple:
+    """What a section's page shows beyond the section: its document and the document's
+    process (the breadcrumb), its current revision and that revision's author (one query,
+    not four)."""
+    return (joinedload(Section.document).joinedload(Document.process),
+            joinedload(Section.current_revision).joinedload(SectionRevision.author))
+
+
+@cache
 def amendment_target_load() -> tuple:
     return (joinedload(Amendment.section).joinedload(Section.document),)
 
@@ -439,6 +448,8 @@ class SectionView:
     revision: SectionRevision
     paragraphs: list[ParagraphView]
     open_amendments: int = 0
+    # Visible comments on the section, paragraphs or not (known on its own page).
+    visible_comments: int | None = None
 
     @property
     def comment_count(self) -> int:
@@ -500,9 +511,10 @@ def section_views(document: Document) -> list[SectionView]:
 def section_view(section: Section) -> SectionView:
     from consult.comments.services import visible_comment_counts
 
-    counts = visible_comment_counts("section", [section.id], by_paragraph=True)
+    counts = visible_comment_counts("section", [section.id], by_paragraph=True, whole=True)
     return SectionView(section, section.current_revision, _paragraph_views(section, counts),
-                       _open_amendment_counts([section.id]).get(section.id, 0))
+                       _open_amendment_counts([section.id]).get(section.id, 0),
+                       visible_comments=sum(counts.values()))
 
 
 def revisions_page(section: Section, page: int = 1, per_page: int = REVISIONS_PER_PAGE):

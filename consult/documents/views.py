@@ -34,8 +34,8 @@ def _document(document_id: int) -> Document:
     return document
 
 
-def _section(section_id: int) -> Section:
-    section = get_or_404(Section, section_id, options=services.section_target_load())
+def _section(section_id: int, options: tuple | None = None) -> Section:
+    section = get_or_404(Section, section_id, options=options or services.section_target_load())
     if not permissions.can_view_document(current_user, section.document):
         abort(404)
     return section
@@ -210,7 +210,7 @@ def print_document(document_id: int):
 
 @bp.route("/sections/<int:section_id>")
 def section(section_id: int):
-    section = _section(section_id)
+    section = _section(section_id, services.section_page_load())
     paragraph = request.args.get("paragraph", type=int)
     return _render_section(section, paragraph)
 
@@ -221,7 +221,9 @@ def _render_section(section: Section, paragraph: int | None, draft=None, status:
         abort(404)
     thread = comment_services.thread_page(
         section, current_user, paragraph=paragraph,
-        page=request.values.get("comments_page", 1, type=int) or 1)
+        page=request.values.get("comments_page", 1, type=int) or 1,
+        visible_count=(view.visible_comments if paragraph is None
+                       else view.paragraphs[paragraph].comment_count))
     if paragraph is not None:
         thread.target_url = url_for(".section", section_id=section.id, paragraph=paragraph)
     thread.draft = draft

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from consult import permissions
 from consult.accounts.models import Organization, User
@@ -656,7 +656,8 @@ def meetings_for_calendar(process_id: int | None = None, now: datetime | None = 
 
 
 def meetings_discussing(obj) -> list[Meeting]:
-    """The meetings a proposal, a section or an amendment was discussed at (one query)."""
+    """The meetings a proposal, a section or an amendment was discussed at (one query),
+    with what their links show (meetings/_backlinks.html)."""
     from consult.documents.models import Amendment, Section
     from consult.meetings.models import meeting_amendments, meeting_proposals, meeting_sections
     from consult.proposals.models import Proposal
@@ -671,6 +672,7 @@ def meetings_discussing(obj) -> list[Meeting]:
         return []
     return list(db.session.scalars(
         select(Meeting).join(link, link.c.meeting_id == Meeting.id)
+        .options(load_only(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.is_demo))
         .where(column == obj.id).order_by(Meeting.starts_at, Meeting.id)))
 
 

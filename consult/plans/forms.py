@@ -7,7 +7,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.forms import labelled, options
+from consult.forms import QuickSelect, labelled, options
 from consult.plans.models import FUNDING_SOURCES, PLAN_STATUSES
 
 STATUS_LABELS = {
@@ -115,10 +115,10 @@ class PlanFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), validate_choice=False,
+    status = SelectField(_l("Status"), validate_choice=False, widget=QuickSelect(),
                          choices=labelled(PLAN_STATUSES, STATUS_LABELS, empty=_l("Any status")))
     funding_source = SelectField(
-        _l("Funding source"), validate_choice=False,
+        _l("Funding source"), validate_choice=False, widget=QuickSelect(),
         choices=labelled(FUNDING_SOURCES, FUNDING_LABELS, empty=_l("Any funding source")))
-    partner_id = SelectField(_l("Partner"), validate_choice=False)
-    process_id = SelectField(_l("Process"), validate_choice=False)
+    partner_id = SelectField(_l("Partner"), validate_choice=False, widget=QuickSelect())
+    process_id = SelectField(_l("Process"), validate_choice=False, widget=QuickSelect())

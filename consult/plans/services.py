@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from consult import permissions
 from consult.accounts.models import Organization
@@ -306,9 +306,15 @@ def plans_query(*, status: str | None = None, funding_source: str | None = None,
 
 
 def list_plans(*, page: int = 1, per_page: int = PER_PAGE, **filters):
-    """One page of plans, with their process and partners loaded (three queries in all)."""
+    """One page of plans, with their process and partners loaded (three queries in all):
+    what the list's cards show (consult.plans.cards), not the descriptions."""
     query = plans_query(**filters).options(
-        joinedload(ActionPlan.process), selectinload(ActionPlan.partners))
+        load_only(ActionPlan.id, ActionPlan.title, ActionPlan.is_demo, ActionPlan.status,
+                  ActionPlan.budget_eur, ActionPlan.funding_source, ActionPlan.programme,
+                  ActionPlan.process_id, ActionPlan.comments_count, ActionPlan.progress_percent,
+                  ActionPlan.created_at),
+        joinedload(ActionPlan.process).load_only(Process.id, Process.title),
+        selectinload(ActionPlan.partners).load_only(Organization.id, Organization.name))
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
 
 
@@ -326,7 +332,8 @@ def load_plan(plan_id: int) -> ActionPlan | None:
 
 
 def plans_implementing(obj: Any) -> list[ActionPlan]:
-    """The plans that carry out a proposal or a document section (one query)."""
+    """The plans that carry out a proposal or a document section (one query), with what
+    their links show (plans/_backlinks.html)."""
     if isinstance(obj, Proposal):
         link, column = plan_proposals, plan_proposals.c.proposal_id
     elif isinstance(obj, Section):
@@ -335,6 +342,7 @@ def plans_implementing(obj: Any) -> list[ActionPlan]:
         return []
     return list(db.session.scalars(
         select(ActionPlan).join(link, link.c.plan_id == ActionPlan.id)
+        .options(load_only(ActionPlan.id, ActionPlan.title, ActionPlan.is_demo))  # the links
         .where(column == obj.id).order_by(ActionPlan.title)))
 
 

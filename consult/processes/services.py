@@ -154,6 +154,13 @@ def all_processes() -> list[Process]:
     return list(db.session.scalars(select(Process).order_by(Process.created_at.desc(), Process.id.desc())))
 
 
+def process_options() -> list[tuple[int, str]]:
+    """Every process as (id, title), newest first: a filter's choices, without loading
+    whole processes."""
+    return [tuple(row) for row in db.session.execute(
+        select(Process.id, Process.title).order_by(Process.created_at.desc(), Process.id.desc()))]
+
+
 @dataclass
 class TimelineStep:
     phase: str

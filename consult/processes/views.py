@@ -39,7 +39,8 @@ def index():
 def detail(slug: str):
     process = _process_or_404(slug)
     proposals = proposal_services.list_proposals(process_id=process.id,
-                                                 page=request.args.get("page", 1, type=int))
+                                                 page=request.args.get("page", 1, type=int),
+                                                 load=proposal_services.CARDS)
     return render_template("processes/detail.html", process=process, proposals=proposals,
                            timeline=services.timeline(process),
                            phase_descriptions=PHASE_DESCRIPTIONS,

@@ -5,6 +5,7 @@ bp = Blueprint("proposals", __name__)
 
 from consult.proposals import views  # noqa: E402  (routes attach to bp)
 from consult.comments.targets import register_target  # noqa: E402
+from consult.proposals.cards import card_of  # noqa: E402
 from consult.proposals.forms import STATUS_LABELS, THEME_LABELS  # noqa: E402
 from consult.proposals.models import Proposal  # noqa: E402
 from consult.proposals.services import comments_allowed, comments_allowed_load  # noqa: E402
@@ -15,6 +16,7 @@ from consult.processes.models import Process  # noqa: E402
 
 bp.add_app_template_global(STATUS_LABELS, "proposal_status_labels")
 bp.add_app_template_global(THEME_LABELS, "theme_labels")
+bp.add_app_template_global(card_of, "proposal_card_of")
 
 register_target(
     "proposal",

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from consult.forms import labelled, options
+from consult.forms import QuickSelect, labelled, options
 from consult.proposals.models import STATUSES, THEMES
 
 STATUS_LABELS = {
@@ -67,10 +67,10 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    process_id = SelectField(_l("Process"), validate_choice=False)
+    process_id = SelectField(_l("Process"), validate_choice=False, widget=QuickSelect())
     status = SelectField(_l("Status"), choices=options(STATUS_LABELS.items(), empty=_l("Any status")),
-                         validate_choice=False)
+                         validate_choice=False, widget=QuickSelect())
     theme = SelectField(_l("Theme"), choices=options(THEME_LABELS.items(), empty=_l("Any theme")),
-                        validate_choice=False)
+                        validate_choice=False, widget=QuickSelect())
     sort = SelectField(_l("Order"), choices=options(SORT_LABELS.items()), default="newest",
-                       validate_choice=False)
+                       validate_choice=False, widget=QuickSelect())

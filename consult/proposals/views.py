@@ -31,8 +31,9 @@ def _require_publisher() -> None:
 @bp.route("/proposals")
 def index():
     form = FilterForm(request.args)
-    processes = process_services.all_processes()
-    form.process_id.choices = options(((str(p.id), p.title) for p in processes), empty=_("Any process"))
+    processes = process_services.process_options()
+    form.process_id.choices = options(((str(id_), title) for id_, title in processes),
+                                      empty=_("Any process"))
     process_id = request.args.get("process_id", type=int)
     filters = {"status": form.status.data or None, "theme": form.theme.data or None,
                "sort": form.sort.data or "newest"}
@@ -44,7 +45,7 @@ def index():
         filters = {"status": None, "theme": None, "sort": "newest"}
         status = 400
     page = services.list_proposals(process_id=process_id, page=request.args.get("page", 1, type=int),
-                                   **filters)
+                                   load=services.CARDS, **filters)
     url_args = {name: value for name, value in request.args.items() if name != "page" and value}
     return render_template("proposals/index.html", page=page, form=form,
                            url_args=url_args), status

@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app, url_for
 from flask_babel import format_decimal
@@ -26,11 +27,10 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import (Select, bindparam, column, func, literal, literal_column, or_, select, table,
                         text, union_all)
-from sqlalchemy.orm import joinedload
 
 from consult.cache import cached
 from consult.comments.models import Comment
-from consult.documents.models import Amendment, Section
+from consult.documents.models import Amendment, Document, Section, SectionRevision, amendment_title
 from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.pagination import PageNumbers
@@ -274,35 +274,46 @@ def _hits(kind: str, ids: list[int], query: Query) -> list[Hit]:
             for title, url, body, context in (loaded[obj_id],)]
 
 
+# Each loader reads only the columns a hit shows (title, text, context), not whole objects.
+
 def _load_proposals(ids, public):
-    return {p.id: (p.title, url_for("proposals.detail", proposal_id=p.id), p.body, "")
-            for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids), *public))}
+    rows = db.session.execute(
+        select(Proposal.id, Proposal.title, Proposal.body).where(Proposal.id.in_(ids), *public))
+    return {id_: (title, url_for("proposals.detail", proposal_id=id_), body, "")
+            for id_, title, body in rows}
 
 
 def _load_plans(ids, public):
-    return {p.id: (p.title, url_for("plans.detail", plan_id=p.id), p.description, "")
-            for p in db.session.scalars(select(ActionPlan).where(ActionPlan.id.in_(ids), *public))}
+    rows = db.session.execute(select(ActionPlan.id, ActionPlan.title, ActionPlan.description)
+                              .where(ActionPlan.id.in_(ids), *public))
+    return {id_: (title, url_for("plans.detail", plan_id=id_), description, "")
+            for id_, title, description in rows}
 
 
 def _load_sections(ids, public):
-    sections = db.session.scalars(
-        select(Section).where(Section.id.in_(ids), *public)
-        .options(joinedload(Section.current_revision), joinedload(Section.document)))
-    return {s.id: (s.heading, url_for("documents.section", section_id=s.id), s.text,
-                   s.document.title) for s in sections}
+    rows = db.session.execute(
+        select(Section.id, Section.heading, SectionRevision.text, Document.title)
+        .join(Document, Document.id == Section.document_id)
+        .outerjoin(SectionRevision, SectionRevision.id == Section.current_revision_id)
+        .where(Section.id.in_(ids), *public))
+    return {id_: (heading, url_for("documents.section", section_id=id_), text or "", document)
+            for id_, heading, text, document in rows}
 
 
 def _load_amendments(ids, public):
-    amendments = db.session.scalars(
-        select(Amendment).where(Amendment.id.in_(ids), *public).options(joinedload(Amendment.section)))
-    return {a.id: (a.title, url_for("documents.amendment", amendment_id=a.id),
-                   f"{a.rationale}\n\n{a.text}", "") for a in amendments}
+    rows = db.session.execute(
+        select(Amendment.id, Section.heading, Amendment.rationale, Amendment.text)
+        .join(Section, Section.id == Amendment.section_id).where(Amendment.id.in_(ids), *public))
+    return {id_: (amendment_title(id_, heading), url_for("documents.amendment", amendment_id=id_),
+                  f"{rationale}\n\n{text}", "") for id_, heading, rationale, text in rows}
 
 
 def _load_comments(ids, public):
     from consult.comments.targets import get_target, target_title
 
-    comments = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids), *public)))
+    comments = db.session.execute(
+        select(Comment.id, Comment.target_type, Comment.target_id, Comment.body)
+        .where(Comment.id.in_(ids), *public)).all()
     wanted: dict[str, set[int]] = {}
     for comment in comments:
         wanted.setdefault(comment.target_type, set()).add(comment.target_id)
@@ -346,8 +357,19 @@ def plain(text: str) -> str:
     return " ".join(_MARKDOWN_MARKS.sub(" ", text).split())
 
 
+# A search page shows the same hits again and again (the ranking is kept, and people search
+# the same words): their marked titles and snippets, pure functions of the text and the
+# stems, are kept too (stemming every word of a text was most of a search page's time).
+SNIPPETS_KEPT = 2048
+
+
 def mark_words(text: str, stems: list[str]) -> Markup:
     """The whole text, escaped, the words whose stem is wanted in <mark>."""
+    return _mark_words(text or "", tuple(stems))
+
+
+@lru_cache(maxsize=SNIPPETS_KEPT)
+def _mark_words(text: str, stems: tuple[str, ...]) -> Markup:
     wanted = set(stems)
     parts = _TOKENS.split(text or "")  # separators at even indexes, words at odd ones
     return Markup("".join(f"<mark>{escape(part)}</mark>" if i % 2 == 1 and stem(part) in wanted
@@ -356,6 +378,11 @@ def mark_words(text: str, stems: list[str]) -> Markup:
 
 def highlight(text: str, stems: list[str], size: int = SNIPPET_WORDS) -> Markup:
     """About `size` words around the first match, escaped, matches in <mark>."""
+    return _highlight(text or "", tuple(stems), size)
+
+
+@lru_cache(maxsize=SNIPPETS_KEPT)
+def _highlight(text: str, stems: tuple[str, ...], size: int) -> Markup:
     parts = _TOKENS.split(plain(text))  # separators at even indexes, words at odd ones
     word_at = list(range(1, len(parts), 2))
     if not word_at:

@@ -15,12 +15,12 @@ from consult.dashboard import services as dashboard
 from consult.extensions import db
 from consult.i18n import LANGUAGE_COOKIE
 from consult.site import bp
-from consult.site.models import CityProfile
+from consult.site.services import city_profile
 from consult.web import safe_next
 
 @bp.route("/")
 def home():
-    profile = CityProfile.current()
+    profile = city_profile()
     partners = db.session.scalars(
         select(Organization).where(Organization.is_partner.is_(True)).order_by(Organization.name)
     ).all()

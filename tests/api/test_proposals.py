@@ -171,3 +171,25 @@ def test_vote_on_unknown_proposal_is_404(api_as, participant):
     response = api_as(participant).put("/proposals/4242/vote", json={"choice": "favor"})
     assert response.status_code == 404
     assert api_as(participant).delete("/proposals/4242/vote").status_code == 404
+
+
+def test_an_unverified_voter_costs_the_api_no_more_statements_than_a_verified_one(
+        api_as, count_queries):
+    """The vote reads the proposal and its process's verified-only rule in one statement
+    (it was a second one for every account not verified with SPID or CIE)."""
+    from consult.database import utcnow
+
+    proposal = make_proposal()
+    unverified, verified = make_voters(2)
+    verified.verified_at = utcnow()
+    db.session.commit()
+    counts = []
+    for user in (unverified, verified):
+        client = api_as(user)
+        with count_queries() as counter:
+            assert client.put(f"/proposals/{proposal.id}/vote", json={"choice": "favor"}).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
+    for missing in (2147483647, 99999999999):  # no such proposal; no such id in an INTEGER
+        assert api_as(unverified).put(f"/proposals/{missing}/vote",
+                                      json={"choice": "favor"}).status_code == 404

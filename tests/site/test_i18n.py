@@ -126,3 +126,24 @@ def test_template_gettext_takes_num_and_context_among_the_values(app):
     source = ('{{ ngettext("%(num)s comment", "%(num)s comments", 2, num="two") }} · '
               '{{ pgettext("footer heading", "Information") }}')
     assert _render(app, "en", source) == "two comments · Information"
+
+
+def test_the_kept_catalogue_follows_force_locale_within_a_request(app):
+    """consult.i18n keeps a request's catalogue (for speed): a forced locale (the mail sent
+    in its recipient's language) still speaks that language, and the page's language again
+    after it."""
+    from flask_babel import force_locale, gettext, lazy_gettext
+
+    label = lazy_gettext("Proposals")
+    with app.app_context(), app.test_request_context():  # a fresh `g`, as every request's
+        assert (gettext("Proposals"), str(label)) == ("Proposte", "Proposte")
+        with force_locale("en"):
+            assert (gettext("Proposals"), str(label)) == ("Proposals", "Proposals")
+            with force_locale("it"):
+                assert gettext("Proposals") == "Proposte"
+            assert gettext("Proposals") == "Proposals"
+        assert gettext("Proposals") == "Proposte"
+    with app.app_context(), app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert (gettext("Proposals"), str(label)) == ("Proposals", "Proposals")
+    with app.app_context():  # outside a request: the default language, as Flask-Babel's
+        assert gettext("Proposals") == "Proposte"
