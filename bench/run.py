@@ -66,6 +66,7 @@ ENDPOINTS = [
                f"/proposals?sort={sort}&page={page}", list_page=page)
       for sort in ("newest", "most_voted", "most_commented") for page in (1, 500)],
     Endpoint("proposal", "Proposal with 2,000 comments", "/proposals/{showcase}"),
+    Endpoint("section", "Document section", "/sections/1"),
     Endpoint("search", "Search", "/search?q={term}"),
     Endpoint("plans", "Action plans", "/plans"),
     Endpoint("questionnaire_results", "Questionnaire results, closed (50,000 responses at scale 1)",

@@ -157,7 +157,7 @@ def test_new_features_data_keeps_their_rules_and_their_pages_answer(app, client)
     states = dict(db.session.execute(text("SELECT id, state FROM questionnaires")).all())
     assert states == {1: "closed", 2: "open"}
     for url in ("/meetings", "/meetings?when=past", "/meetings/1", "/news", "/news/1",
-                "/funding-calls", "/funding-calls/1", "/questionnaires/1/results"):
+                "/funding-calls", "/funding-calls/1", "/questionnaires/1/results", "/sections/1"):
         assert client.get(url).status_code == 200, url
     assert "Incontro 1:" in client.get("/meetings").text  # the showcase meeting is upcoming
     assert client.get("/questionnaires/2/results").status_code == 403  # open: staff only
