@@ -50,3 +50,25 @@ class QuickSelect(Select):
     @classmethod
     def _dispatch_render_option(cls):
         return cls.render_option  # WTForms inspects the signature on every field drawn
+
+
+def select_key(field, *drawn_with: Any) -> tuple:
+    """Everything a <select> field shows, as a key to keep its drawing by
+    (consult.fragments; macros/forms.html): its id, name, label, help, errors, flags and
+    attributes, its options with the chosen value, and what the macro draws it with
+    (`drawn_with`: a class, a dict of attributes). A list's filters draw some 70
+    options through WTForms on every request, a fifth of the proposal list's time."""
+    if not isinstance(field.choices, (list, tuple, type(None))):  # groups (a dict), a callable
+        return [field.choices]  # not a key: kept() draws it every time
+    data = field.data
+    if isinstance(data, list):
+        data = tuple(data)
+    choices = tuple(
+        (choice.value, str(choice.label), tuple(sorted(choice.render_kw.items())), choice.optgroup)
+        if isinstance(choice, SelectChoice) else choice
+        for choice in (field.choices or ()))
+    return (field.type, field.id, field.name, str(field.label.text), str(field.description or ""),
+            tuple(map(str, field.errors)), field.flags.required, field.coerce, type(data), data,
+            tuple(sorted((field.render_kw or {}).items())), type(field.widget), choices,
+            *(tuple(sorted(value.items())) if isinstance(value, dict) else value
+              for value in drawn_with))

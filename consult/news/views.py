@@ -40,8 +40,7 @@ def _item_or_404(news_id: int) -> NewsItem:
 
 @bp.route("/news/<int:news_id>")
 def detail(news_id: int):
-    return render_template("news/detail.html", item=_item_or_404(news_id), now=utcnow(),
-                           confirm_form=ConfirmForm())
+    return render_template("news/detail.html", item=_item_or_404(news_id), now=utcnow())
 
 
 def _form(item: NewsItem | None = None) -> NewsForm:

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -157,8 +158,13 @@ def all_processes() -> list[Process]:
 def process_options() -> list[tuple[int, str]]:
     """Every process as (id, title), newest first: a filter's choices, without loading
     whole processes."""
-    return [tuple(row) for row in db.session.execute(
-        select(Process.id, Process.title).order_by(Process.created_at.desc(), Process.id.desc()))]
+    return [tuple(row) for row in db.session.execute(_options_query())]
+
+
+@cache
+def _options_query():
+    # Built once: a statement built anew is analysed again for SQLAlchemy's statement cache.
+    return select(Process.id, Process.title).order_by(Process.created_at.desc(), Process.id.desc())
 
 
 @dataclass

@@ -20,6 +20,10 @@ class ProposalCard(NamedTuple):
 
 
 def card_of(proposal, show_process: bool = True) -> ProposalCard:
+    """The card of a proposal, or of a card read as such (services.CARDS)."""
+    if isinstance(proposal, ProposalCard):
+        return proposal if show_process else proposal._replace(process_slug=None,
+                                                                 process_title=None)
     process = proposal.process if show_process else None
     return ProposalCard(
         proposal.id, proposal.title, proposal.status, proposal.theme, proposal.voting_open,
