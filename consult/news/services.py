@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import joinedload
 
 from consult import filecheck, permissions
@@ -24,6 +24,7 @@ from consult.errors import InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
 from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
+from consult.news.cards import NewsCard
 from consult.news.models import IMAGE_ALT_MAX, NewsImage, NewsItem
 from consult.processes.models import Process
 
@@ -271,6 +272,17 @@ def list_news(viewer, *, page: int = 1, per_page: int = PER_PAGE):
 
 def latest_news(limit: int = 3, process_id: int | None = None) -> list[NewsItem]:
     return list(db.session.scalars(public_query(process_id=process_id).limit(limit)))
+
+
+def latest_news_cards(limit: int = 3, process_id: int | None = None) -> tuple[NewsCard, ...]:
+    """What the home and process pages show of the latest news, in one query."""
+    shown_image = and_(NewsImage.news_id == NewsItem.id, NewsImage.removed_at.is_(None))
+    query = (public_query(process_id=process_id)
+             .with_only_columns(NewsItem.id, NewsItem.title, NewsItem.summary, NewsItem.publish_at,
+                                NewsItem.is_demo, NewsImage.id, NewsImage.alt, NewsImage.width,
+                                NewsImage.height)
+             .outerjoin(NewsImage, shown_image).limit(limit))
+    return tuple(NewsCard.of_row(row) for row in db.session.execute(query))
 
 
 def visible_news(viewer, news_id: int) -> NewsItem:

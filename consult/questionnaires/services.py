@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from consult import permissions
@@ -720,17 +720,19 @@ def responses_counts(questionnaire_ids: Sequence[int]) -> dict[int, int]:
     return counts
 
 
-def open_questionnaires(limit: int = 5, now: datetime | None = None) -> list[Questionnaire]:
-    """Questionnaires taking responses now, closing soonest first (one query): for the home page."""
+def open_questionnaires(limit: int = 5, now: datetime | None = None) -> list[Row]:
+    """Questionnaires taking responses now, closing soonest first, for the home page: rows
+    of what it shows (id, title, closes_at, process_title), in one query."""
     now = now or utcnow()
-    return list(db.session.scalars(
-        select(Questionnaire).where(
-            Questionnaire.state == "open",
-            (Questionnaire.opens_at.is_(None)) | (Questionnaire.opens_at <= now),
-            (Questionnaire.closes_at.is_(None)) | (Questionnaire.closes_at > now))
-        .options(selectinload(Questionnaire.process))
+    return db.session.execute(
+        select(Questionnaire.id, Questionnaire.title, Questionnaire.closes_at,
+               Process.title.label("process_title"))
+        .join(Process, Process.id == Questionnaire.process_id)
+        .where(Questionnaire.state == "open",
+               (Questionnaire.opens_at.is_(None)) | (Questionnaire.opens_at <= now),
+               (Questionnaire.closes_at.is_(None)) | (Questionnaire.closes_at > now))
         .order_by(Questionnaire.closes_at.is_(None), Questionnaire.closes_at, Questionnaire.id)
-        .limit(limit)))
+        .limit(limit)).all()
 
 
 def questionnaires_about(obj) -> list[Questionnaire]:
