@@ -156,7 +156,7 @@ def prepare(database: str, scale: float) -> tuple[str, str]:
     """The database URL, made fresh unless it already holds this generator's data of this
     scale (an older generator's data, without the tables of newer features, is made again)."""
     url = database_url(database, scale)
-    if existing_rows(url) == expected_rows(scale):
+    if existing_rows(url) == expected_rows(scale) and schema_brought_to_head(url):
         log(f"reusing {database} at scale {scale:g}")
         if database == "postgresql":
             vacuum(url)
@@ -172,7 +172,21 @@ def prepare(database: str, scale: float) -> tuple[str, str]:
                            check=True)
     began = time.perf_counter()
     flask(url, "bench", "generate", "--scale", f"{scale:g}", "--create-schema")
+    flask(url, "db", "stamp", "head")  # its tables are the models' of this commit
     return url, f"generated in {time.perf_counter() - began:.0f} s"
+
+
+def schema_brought_to_head(url: str) -> bool:
+    """Upgrade a reused database to the migrations' head (a newer commit's columns and
+    indexes, on the data as it is); False for one made without a migration stamp (by an
+    older bench/run.py), which is then made again."""
+    current = flask(url, "db", "current", check=False, capture=True)
+    if current.returncode != 0 or not current.stdout.strip():
+        return False
+    if "(head)" not in current.stdout:
+        log("upgrading the reused database to the migrations' head")
+        flask(url, "db", "upgrade")
+    return True
 
 
 def vacuum(url: str) -> None:

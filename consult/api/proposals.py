@@ -20,7 +20,7 @@ from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.processes.models import Process
 from consult.proposals import services
-from consult.proposals.models import STATUSES, THEMES, Proposal, proposal_sections
+from consult.proposals.models import STATUSES, THEMES, Proposal
 from consult.votes import services as votes
 from consult.votes.models import CHOICES
 
@@ -82,19 +82,6 @@ class VoteOut(BaseModel):
     my_vote: Choice | None
 
 
-def _section_ids(proposal_ids: list[int]) -> dict[int, list[int]]:
-    """The linked section ids of a page of proposals, in one query."""
-    found: dict[int, list[int]] = {proposal_id: [] for proposal_id in proposal_ids}
-    if proposal_ids:
-        rows = db.session.execute(
-            select(proposal_sections.c.proposal_id, proposal_sections.c.section_id)
-            .where(proposal_sections.c.proposal_id.in_(proposal_ids))
-            .order_by(proposal_sections.c.section_id)).all()
-        for proposal_id, section_id in rows:
-            found[proposal_id].append(section_id)
-    return found
-
-
 def proposal_summary_json(proposal: Proposal, section_ids: list[int] | None = None) -> dict:
     if section_ids is None:
         section_ids = [section.id for section in proposal.sections]
@@ -124,11 +111,16 @@ def list_proposals(query: ProposalQuery):
     """Filters combine; `sort` is `newest` (default), `most_voted` or `most_commented`."""
     result = services.list_proposals(process_id=query.process_id, status=query.status,
                                      theme=query.theme, sort=query.sort, q=query.q,
-                                     page=query.page, per_page=query.per_page, load=None)
-    sections = _section_ids([proposal.id for proposal in result.items])
+                                     page=query.page, per_page=query.per_page,
+                                     load=services.SUMMARIES)
     return page_json(result.items, page=query.page, per_page=query.per_page,
                      total=result.total or 0,
-                     serialize=lambda p: proposal_summary_json(p, sections[p.id]))
+                     serialize=lambda row: proposal_summary_json(row, _joined_ids(row.section_ids)))
+
+
+def _joined_ids(joined: str | None) -> list[int]:
+    """"3,1" → [1, 3]."""
+    return sorted(int(value) for value in joined.split(",")) if joined else []
 
 
 @operation("POST", "/proposals", tag="Proposals", summary="Publish a proposal (staff)",

@@ -6,7 +6,7 @@ The page shows the same numbers in a data table beside the chart.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 COLOURS = ("#004d99", "#0d6e3a", "#8c3d00", "#5c2d91", "#a4133c", "#3b3b3b")
@@ -52,7 +52,7 @@ class Chart:
     id: str
     title: str
     description: str
-    bars: list[Bar] = field(default_factory=list)
+    bars: tuple[Bar, ...] = ()  # a tuple: a chart is the key its drawing is kept by
 
     width: int = WIDTH
     bar_height: int = BAR_HEIGHT
@@ -80,4 +80,4 @@ def bar_chart(chart_id: str, title: str, description: str,
             width = 2.0  # a tiny non-zero value stays visible
         bars.append(Bar(label=label, value_text=value_text, y=TOP + index * ROW_HEIGHT,
                         width=width, colour=colour, pattern=pattern))
-    return Chart(id=chart_id, title=title, description=description, bars=bars)
+    return Chart(id=chart_id, title=title, description=description, bars=tuple(bars))

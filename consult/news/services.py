@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from consult import filecheck, permissions
 from consult.audit.services import record
-from consult.database import is_valid_id, utcnow
+from consult.database import is_valid_id, run, utcnow
 from consult.errors import InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
 from consult.validation import clean_text, raise_if
@@ -282,7 +282,7 @@ def latest_news_cards(limit: int = 3, process_id: int | None = None) -> tuple[Ne
                                 NewsItem.is_demo, NewsImage.id, NewsImage.alt, NewsImage.width,
                                 NewsImage.height)
              .outerjoin(NewsImage, shown_image).limit(limit))
-    return tuple(NewsCard.of_row(row) for row in db.session.execute(query))
+    return tuple(NewsCard.of_row(row) for row in run(query))
 
 
 def visible_news(viewer, news_id: int) -> NewsItem:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from consult import permissions
 from consult.audit.services import record
+from consult.database import run
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
@@ -158,7 +159,7 @@ def all_processes() -> list[Process]:
 def process_options() -> list[tuple[int, str]]:
     """Every process as (id, title), newest first: a filter's choices, without loading
     whole processes."""
-    return [tuple(row) for row in db.session.execute(_options_query())]
+    return [tuple(row) for row in run(_options_query())]
 
 
 @cache

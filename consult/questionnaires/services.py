@@ -21,7 +21,7 @@ from consult import permissions
 from consult.accounts.models import CATEGORIES
 from consult.audit.services import record
 from consult.cache import cached
-from consult.database import insert_with_conflicts, is_valid_id, utcnow
+from consult.database import insert_with_conflicts, is_valid_id, run, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.validation import clean_text, raise_if
@@ -724,7 +724,7 @@ def open_questionnaires(limit: int = 5, now: datetime | None = None) -> list[Row
     """Questionnaires taking responses now, closing soonest first, for the home page: rows
     of what it shows (id, title, closes_at, process_title), in one query."""
     now = now or utcnow()
-    return db.session.execute(
+    return run(
         select(Questionnaire.id, Questionnaire.title, Questionnaire.closes_at,
                Process.title.label("process_title"))
         .join(Process, Process.id == Questionnaire.process_id)

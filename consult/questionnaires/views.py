@@ -125,7 +125,7 @@ def _charts(result: services.Results) -> dict[int, Chart]:
                             colour=COLOURS[index % len(COLOURS)],
                             pattern=PATTERNS[index % len(PATTERNS)]))
         charts[item.question.id] = Chart(id=f"chart-{item.question.id}", title=item.question.text,
-                                         description=description, bars=bars, width=CHART_WIDTH)
+                                         description=description, bars=tuple(bars), width=CHART_WIDTH)
     return charts
 
 
