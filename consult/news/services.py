@@ -9,17 +9,18 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from consult import filecheck, permissions
 from consult.audit.services import record
-from consult.database import is_valid_id, run, utcnow
+from consult.database import UTCDateTime, is_valid_id, read, utcnow
 from consult.errors import InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
 from consult.validation import clean_text, raise_if
@@ -276,13 +277,25 @@ def latest_news(limit: int = 3, process_id: int | None = None) -> list[NewsItem]
 
 def latest_news_cards(limit: int = 3, process_id: int | None = None) -> tuple[NewsCard, ...]:
     """What the home and process pages show of the latest news, in one query."""
+    values = {"now": utcnow(), "limit": limit}
+    if process_id:
+        values["process_id"] = process_id
+    return tuple(NewsCard.of_row(row) for row in read(_latest_cards(bool(process_id)), **values))
+
+
+@cache
+def _latest_cards(of_a_process: bool) -> Select:
+    """Built once, its values bound when run (SQLAlchemy then keeps its cache key)."""
     shown_image = and_(NewsImage.news_id == NewsItem.id, NewsImage.removed_at.is_(None))
-    query = (public_query(process_id=process_id)
-             .with_only_columns(NewsItem.id, NewsItem.title, NewsItem.summary, NewsItem.publish_at,
-                                NewsItem.is_demo, NewsImage.id, NewsImage.alt, NewsImage.width,
-                                NewsImage.height)
-             .outerjoin(NewsImage, shown_image).limit(limit))
-    return tuple(NewsCard.of_row(row) for row in run(query))
+    query = (select(NewsItem.id, NewsItem.title, NewsItem.summary, NewsItem.publish_at,
+                    NewsItem.is_demo, NewsImage.id, NewsImage.alt, NewsImage.width, NewsImage.height)
+             .outerjoin(NewsImage, shown_image)
+             .where(NewsItem.publish_at <= bindparam("now", type_=UTCDateTime()),
+                    NewsItem.unpublished_at.is_(None)))
+    if of_a_process:
+        query = query.where(NewsItem.process_id == bindparam("process_id"))
+    return (query.order_by(NewsItem.publish_at.desc(), NewsItem.id.desc())
+            .limit(bindparam("limit")))
 
 
 def visible_news(viewer, news_id: int) -> NewsItem:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from consult import permissions
 from consult.audit.services import record
-from consult.database import run
+from consult.database import read
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
@@ -159,7 +159,7 @@ def all_processes() -> list[Process]:
 def process_options() -> list[tuple[int, str]]:
     """Every process as (id, title), newest first: a filter's choices, without loading
     whole processes."""
-    return [tuple(row) for row in run(_options_query())]
+    return [tuple(row) for row in read(_options_query())]
 
 
 @cache

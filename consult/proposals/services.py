@@ -10,13 +10,13 @@ from functools import cache
 from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import Row, String, bindparam, cast, func, select
 from sqlalchemy.orm import joinedload
 
 from consult import permissions
 from consult.audit.services import record
 from consult.cache import cached
-from consult.database import is_valid_id, run, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
@@ -207,21 +207,19 @@ def check_filters(*, status: str | None = None, theme: str | None = None,
     })
 
 
-def list_query(*, process_id: int | None = None, status: str | None = None,
-               theme: str | None = None, sort: str = "newest", ids_only: bool = False,
-               q: str | None = None):
-    """The select() of the proposal list: filtered and sorted in SQL (of ids only, or of
-    proposals with their process). `q` keeps the proposals a full-text search finds."""
-    check_filters(status=status, theme=theme, sort=sort)
-    query = (select(Proposal.id) if ids_only
-             else select(Proposal).options(joinedload(Proposal.process)))
-    if process_id:
-        query = query.where(Proposal.process_id == process_id)
-    if status:
-        query = query.where(Proposal.status == status)
-    if theme:
-        query = query.where(Proposal.theme == theme)
-    if q and q.strip():
+# Each filter's condition, its value bound when run: a list's statements are built once per
+# set of filters given (_page_statements), so SQLAlchemy keeps their cache keys too.
+_FILTERS = {
+    "process_id": lambda: Proposal.process_id == bindparam("process_id"),
+    "status": lambda: Proposal.status == bindparam("status"),
+    "theme": lambda: Proposal.theme == bindparam("theme"),
+}
+
+
+def _ids_query(filter_names: tuple[str, ...], sort: str, q: str | None = None):
+    """The ids of the proposals the filters (and `q`, a full-text search) keep, sorted."""
+    query = select(Proposal.id).where(*(_FILTERS[name]() for name in filter_names))
+    if q:
         from consult.search.services import matching
 
         query = query.where(Proposal.id.in_(matching("proposal", q)))
@@ -247,16 +245,17 @@ def list_proposals(*, process_id: int | None = None, status: str | None = None,
                    theme: str | None = None, sort: str = "newest", page: int = 1,
                    per_page: int = PER_PAGE, q: str | None = None,
                    load: str | None = WITH_PROCESS):
-    """A page of proposals (Flask-SQLAlchemy Pagination): three queries, any data size.
-    `load`: what is read with them, CARDS, WITH_PROCESS or None (their own columns)."""
-    ids = list_query(process_id=process_id, status=status, theme=theme, sort=sort, ids_only=True,
-                     q=q)
-    count_key = "proposal_count:" + json.dumps([process_id, status, theme, (q or "").strip()])
-    return _IdsFirstPagination(select=ids, session=db.session(), page=max(page or 1, 1),
+    """A page of proposals (Flask-SQLAlchemy Pagination): two queries, any data size, and
+    the count (kept in production). `load`: what is read, CARDS, SUMMARIES, WITH_PROCESS
+    or None (proposals with their own columns)."""
+    check_filters(status=status, theme=theme, sort=sort)
+    sort, q = sort or "newest", (q or "").strip()
+    given = {name: value for name, value in
+             (("process_id", process_id), ("status", status), ("theme", theme)) if value}
+    count_key = "proposal_count:" + json.dumps([process_id, status, theme, q])
+    return _IdsFirstPagination(filters=given, sort=sort, q=q, load=load, page=max(page or 1, 1),
                                per_page=per_page, max_per_page=100, error_out=False,
-                               count_key=count_key,
-                               load=load,
-                               order=_order(sort))
+                               count_key=count_key)
 
 
 class _IdsFirstPagination(SelectPagination):
@@ -264,23 +263,59 @@ class _IdsFirstPagination(SelectPagination):
     rows, in one statement. With OFFSET 9,980 (page 500 of 30,000 proposals) PostgreSQL
     would otherwise read 10,000 whole rows to throw them away: 89 ms of SQL, now 2 ms."""
 
-    def _query_items(self) -> list[Proposal] | list[ProposalCard]:
+    def _query_items(self) -> list[Proposal] | list[ProposalCard] | list[Row]:
         args = self._query_args
-        page_ids = args["select"].limit(self.per_page).offset(self._query_offset).correlate(None)
-        if args["load"] in (CARDS, SUMMARIES):  # rows, not proposals: cheaper to read
-            rows = run((_card_rows() if args["load"] == CARDS else _summary_rows())
-                       .where(Proposal.id.in_(page_ids)).order_by(*args["order"]))
-            return [ProposalCard._make(row) for row in rows] if args["load"] == CARDS else rows.all()
-        options = (joinedload(Proposal.process),) if args["load"] == WITH_PROCESS else ()
-        return list(args["session"].scalars(
-            select(Proposal).options(*options).where(Proposal.id.in_(page_ids))
-            .order_by(*args["order"])))
+        names = tuple(args["filters"])
+        if args["q"]:  # a search's words are part of the statement: built for it
+            statement = _page_statement(names, args["sort"], args["load"], args["q"])
+        else:
+            statement = _page_statements(names, args["sort"], args["load"])[0]
+        values = {**args["filters"], "limit": self.per_page, "offset": self._query_offset}
+        if args["load"] == CARDS:
+            return [ProposalCard._make(row) for row in read(statement, **values)]
+        if args["load"] == SUMMARIES:
+            return read(statement, **values).all()
+        return list(db.session.scalars(statement, values))
 
     def _query_count(self) -> int:
         """Counting 30,000 proposals was a third of the list's SQL time: the total is kept
         like the city figures (CONSULT_STATS_CACHE_SECONDS) and may lag by that long."""
+        args = self._query_args
         seconds = current_app.config.get("CONSULT_STATS_CACHE_SECONDS", 0)
-        return cached(self._query_args["count_key"], seconds, super()._query_count)
+        return cached(args["count_key"], seconds, lambda: self._count(args))
+
+    @staticmethod
+    def _count(args) -> int:
+        names = tuple(args["filters"])
+        statement = (_count_statement(_ids_query(names, args["sort"], args["q"])) if args["q"]
+                     else _page_statements(names, args["sort"], args["load"])[1])
+        return db.session.scalar(statement, args["filters"]) or 0
+
+
+def _page_statement(filter_names: tuple[str, ...], sort: str, load: str | None, q: str = ""):
+    """A page of proposals: the page's ids (its bounds bound when run, "limit" and
+    "offset"), then what `load` reads of them, in the sort's order."""
+    page_ids = (_ids_query(filter_names, sort, q).limit(bindparam("limit"))
+                .offset(bindparam("offset")).correlate(None))
+    if load == CARDS:
+        read_what = _card_rows()
+    elif load == SUMMARIES:
+        read_what = _summary_rows()
+    else:
+        read_what = select(Proposal).options(
+            *((joinedload(Proposal.process),) if load == WITH_PROCESS else ()))
+    return read_what.where(Proposal.id.in_(page_ids)).order_by(*_order(sort))
+
+
+def _count_statement(ids):
+    return select(func.count()).select_from(ids.order_by(None).subquery())
+
+
+@cache
+def _page_statements(filter_names: tuple[str, ...], sort: str, load: str | None) -> tuple:
+    """The page's statement and the count's, built once per set of filters (no search)."""
+    return (_page_statement(filter_names, sort, load),
+            _count_statement(_ids_query(filter_names, sort)))
 
 
 @cache

@@ -9,19 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy import Row, bindparam, delete, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
 from consult.audit.services import record
 from consult.cache import cached
-from consult.database import insert_with_conflicts, is_valid_id, run, utcnow
+from consult.database import UTCDateTime, insert_with_conflicts, is_valid_id, read, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.validation import clean_text, raise_if
@@ -723,16 +724,21 @@ def responses_counts(questionnaire_ids: Sequence[int]) -> dict[int, int]:
 def open_questionnaires(limit: int = 5, now: datetime | None = None) -> list[Row]:
     """Questionnaires taking responses now, closing soonest first, for the home page: rows
     of what it shows (id, title, closes_at, process_title), in one query."""
-    now = now or utcnow()
-    return run(
-        select(Questionnaire.id, Questionnaire.title, Questionnaire.closes_at,
-               Process.title.label("process_title"))
-        .join(Process, Process.id == Questionnaire.process_id)
-        .where(Questionnaire.state == "open",
-               (Questionnaire.opens_at.is_(None)) | (Questionnaire.opens_at <= now),
-               (Questionnaire.closes_at.is_(None)) | (Questionnaire.closes_at > now))
-        .order_by(Questionnaire.closes_at.is_(None), Questionnaire.closes_at, Questionnaire.id)
-        .limit(limit)).all()
+    return read(_open_rows(), now=now or utcnow(), limit=limit).all()
+
+
+@cache
+def _open_rows():
+    """Built once, its values bound when run (SQLAlchemy then keeps its cache key)."""
+    now = bindparam("now", type_=UTCDateTime())
+    return (select(Questionnaire.id, Questionnaire.title, Questionnaire.closes_at,
+                   Process.title.label("process_title"))
+            .join(Process, Process.id == Questionnaire.process_id)
+            .where(Questionnaire.state == "open",
+                   (Questionnaire.opens_at.is_(None)) | (Questionnaire.opens_at <= now),
+                   (Questionnaire.closes_at.is_(None)) | (Questionnaire.closes_at > now))
+            .order_by(Questionnaire.closes_at.is_(None), Questionnaire.closes_at, Questionnaire.id)
+            .limit(bindparam("limit")))
 
 
 def questionnaires_about(obj) -> list[Questionnaire]:
