@@ -118,7 +118,10 @@ def _formatted(context, translated: str, variables: dict[str, Any]) -> str:
 
 @pass_context
 def _gettext(context, string: str, /, **variables) -> str:
-    return _formatted(context, get_translations().ugettext(string), variables)
+    translated = get_translations().ugettext(string)
+    if not variables and "%" not in translated:  # nothing to elide or format: most strings
+        return Markup(translated) if context.eval_ctx.autoescape else translated
+    return _formatted(context, translated, variables)
 
 
 @pass_context

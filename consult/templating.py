@@ -191,7 +191,8 @@ def register_templating(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "languages": current_app.config["LANGUAGES"],
-            "current_user": current_user,
+            # The account itself, not the proxy: templates ask it a dozen times a page.
+            "current_user": current_user._get_current_object(),
             "self_url": _self_url(),
             "main_nav": main_nav(),
             "demo_mode": demo_mode(),

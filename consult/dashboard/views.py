@@ -1,6 +1,7 @@
 """The dashboard page: figures, charts and their data tables."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from flask import render_template
@@ -28,9 +29,9 @@ def _plans_text(count: int) -> str:
     return ngettext("%(count)s plan", "%(count)s plans", count, count=format_decimal(count))
 
 
-def build_charts(stats: dict) -> dict:
+def build_charts(stats: dict, breakdowns: dict | None = None) -> dict:
     """The four charts of the dashboard, from aggregates computed in SQL."""
-    breakdowns = services.plan_breakdowns()
+    breakdowns = breakdowns if breakdowns is not None else services.plan_breakdowns()
     by_status, by_funding, by_partner = (breakdowns[name] for name in ("status", "funding", "partner"))
     status_styles = {str(STATUS_LABELS[key]): style for key, style in STATUS_STYLES.items()}
     categories = stats["participants"]["by_category"]
@@ -59,9 +60,21 @@ def build_charts(stats: dict) -> dict:
 
 @bp.route("/dashboard")
 def index():
-    stats = services.city_stats()
+    stats, breakdowns = services.city_stats(), services.plan_breakdowns()
+    profile, open_calls_budget = city_profile(), open_budget_for_plans()
     return render_template(
         "dashboard/index.html", stats=stats, investment=Decimal(stats["investments_eur"]),
-        profile=city_profile(), charts=build_charts(stats),
+        profile=profile, charts=lambda: build_charts(stats, breakdowns),
         status_labels=STATUS_LABELS, funding_labels=FUNDING_LABELS,
-        open_calls_budget=open_budget_for_plans())
+        open_calls_budget=open_calls_budget,
+        shown=_everything_shown(stats, breakdowns, profile, open_calls_budget))
+
+
+def _everything_shown(stats, breakdowns, profile, open_calls_budget) -> str:
+    """The page's figures as one key (JSON) its drawing is kept by (consult.fragments): the
+    charts and tables are a tenth of a second of Babel formatting for the same figures."""
+    profile_values = ({column.key: getattr(profile, column.key) for column in profile.__table__.c}
+                      if profile is not None else None)
+    return json.dumps([stats, {name: [(b.key, b.label, b.plans, str(b.budget_eur)) for b in buckets]
+                               for name, buckets in breakdowns.items()},
+                       profile_values, str(open_calls_budget)], sort_keys=True, default=str)
