@@ -111,6 +111,15 @@ def run(statement, **parameters):
     return db.session.connection().execute(statement, parameters)
 
 
+def read(statement, **parameters):
+    """Run a Core query built once, as `run` does, after writing the session's pending
+    changes as the ORM's own queries would (autoflush): what a request changed is read."""
+    session = db.session
+    if session.autoflush:
+        session.flush()  # nothing to do, at once, when nothing changed
+    return session.connection().execute(statement, parameters)
+
+
 def insert_with_conflicts(table, dialect_name: str | None = None):
     """An INSERT that takes ON CONFLICT clauses (`on_conflict_do_nothing`,
     `on_conflict_do_update`), for the database `dialect_name` names (default: the session's)."""

@@ -12,14 +12,14 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Select, and_, bindparam, func, null, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, literal_column, null, or_, select, union_all
 
 from consult import permissions
 from consult.accounts.models import User
 from consult.comments.forms import HIDDEN_REASON_LABELS
 from consult.comments.models import MAX_DEPTH, MAX_LENGTH, STANCES, Comment, CommentEdit
 from consult.comments.targets import target_for, target_type_of
-from consult.database import is_valid_id, run, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
@@ -409,7 +409,7 @@ def thread_page(target, viewer, *, page: int = 1, paragraph: int | None = None,
     where = {"b_target_type": target_type, "b_target_id": target.id}
     if paragraph is not None:
         where["b_paragraph"] = paragraph
-    rows = run(_page_rows(paragraph is not None), **where,
+    rows = read(_page_rows(paragraph is not None), **where,
                b_limit=per_page, b_offset=(page - 1) * per_page).all()
     roots, replies, total_roots = [], [], 0
     for row in rows:
@@ -419,7 +419,7 @@ def thread_page(target, viewer, *, page: int = 1, paragraph: int | None = None,
         else:
             replies.append(CommentRow._make(row[:-1]))
     if not roots and page > 1:
-        total_roots = run(_count_roots(paragraph is not None), **where).scalar() or 0
+        total_roots = read(_count_roots(paragraph is not None), **where).scalar() or 0
     visible = (_visible_count(target, target_type, paragraph) if visible_count is None
                else visible_count)
     refusal = comment_refusal(viewer, target)
@@ -446,6 +446,12 @@ _ROW_COLUMNS = (
 )
 
 
+# Where created_at and id are among the columns (1-based): SQLite orders a UNION only by
+# its result columns' names or places.
+_ORDER_BY = tuple(next(place for place, column in enumerate(_ROW_COLUMNS, 1) if column is wanted)
+                  for wanted in (_comments.c.created_at, _comments.c.id))
+
+
 def _roots_where(by_paragraph: bool) -> list:
     where = [_comments.c.target_type == bindparam("b_target_type"),
              _comments.c.target_id == bindparam("b_target_id"), _comments.c.parent_id.is_(None)]
@@ -463,7 +469,7 @@ def _count_roots(by_paragraph: bool):
 def _page_rows(by_paragraph: bool):
     """The rows of a thread's page (CommentRow, then the count of the thread's roots, None
     on replies), oldest first: the page's roots, and the replies under them. Built once,
-    run on the session's connection (consult.database.run): no ORM work per page."""
+    run on the session's connection (consult.database.read): no ORM work per page."""
     page_roots = (select(_comments.c.id).where(*_roots_where(by_paragraph))
                   .order_by(_comments.c.created_at, _comments.c.id)
                   .limit(bindparam("b_limit")).offset(bindparam("b_offset"))
@@ -477,7 +483,7 @@ def _page_rows(by_paragraph: bool):
     count = _count_roots(by_paragraph).scalar_subquery()
     rows = union_all(rows_under(_comments.c.id, count),
                      rows_under(_comments.c.root_id, null()))
-    return rows.order_by(rows.selected_columns.created_at, rows.selected_columns.id)
+    return rows.order_by(literal_column(str(_ORDER_BY[0])), literal_column(str(_ORDER_BY[1])))
 
 
 def _visible_count(target, target_type: str, paragraph: int | None) -> int:
@@ -541,21 +547,24 @@ def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False,
     ids = list(ids)
     if not ids:
         return {}
-    visible = and_(Comment.target_type == target_type, Comment.target_id.in_(ids),
-                   Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+    rows = read(_visible_counts(by_paragraph, whole), b_target_type=target_type, b_ids=ids).all()
     if by_paragraph:
-        rows = db.session.execute(
-            select(Comment.target_id, Comment.paragraph, func.count(Comment.id))
-            .where(visible, *(() if whole else (Comment.paragraph.is_not(None),)))
-            .group_by(Comment.target_id, Comment.paragraph)
-        ).all()
         return {(target_id, paragraph): count for target_id, paragraph, count in rows}
-    rows = db.session.execute(
-        select(Comment.target_id, func.count(Comment.id)).where(visible).group_by(Comment.target_id)
-    ).all()
     counts = dict.fromkeys(ids, 0)
     counts.update({target_id: count for target_id, count in rows})
     return counts
+
+
+@cache
+def _visible_counts(by_paragraph: bool, whole: bool):
+    """Built once for each kind of count: section pages and lists ask on every view."""
+    columns = (_comments.c.target_id, *((_comments.c.paragraph,) if by_paragraph else ()))
+    where = [_comments.c.target_type == bindparam("b_target_type"),
+             _comments.c.target_id.in_(bindparam("b_ids", expanding=True)),
+             _comments.c.deleted_at.is_(None), _comments.c.hidden_at.is_(None)]
+    if by_paragraph and not whole:
+        where.append(_comments.c.paragraph.is_not(None))
+    return select(*columns, func.count(_comments.c.id)).where(*where).group_by(*columns)
 
 
 def get_comment(comment_id: int) -> Comment | None:

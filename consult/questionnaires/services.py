@@ -9,19 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
 from consult.audit.services import record
 from consult.cache import cached
-from consult.database import insert_with_conflicts, is_valid_id, utcnow
+from consult.database import insert_with_conflicts, is_valid_id, read, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.validation import clean_text, raise_if
@@ -733,21 +734,30 @@ def open_questionnaires(limit: int = 5, now: datetime | None = None) -> list[Que
         .limit(limit)))
 
 
-def questionnaires_about(obj) -> list[Questionnaire]:
-    """The published questionnaires with a question about this section or action plan (one query)."""
+def questionnaires_about(obj) -> list:
+    """The published questionnaires with a question about this section or action plan (one
+    query), as rows of what their links show: `id`, `title`."""
     from consult.documents.models import Section
     from consult.plans.models import ActionPlan
 
     if isinstance(obj, Section):
-        column = Question.section_id
+        column = "section_id"
     elif isinstance(obj, ActionPlan):
-        column = Question.plan_id
+        column = "plan_id"
     else:
         return []
-    return list(db.session.scalars(
-        select(Questionnaire).where(Questionnaire.state != "draft", Questionnaire.id.in_(
-            select(Question.questionnaire_id).where(column == obj.id)))
-        .order_by(Questionnaire.title)))
+    return read(_questionnaires_about(column), b_id=obj.id).all()
+
+
+@cache
+def _questionnaires_about(column: str):
+    """Built once, read as rows: section and plan pages ask on every view."""
+    questionnaires, questions = Questionnaire.__table__, Question.__table__
+    return (select(questionnaires.c.id, questionnaires.c.title)
+            .where(questionnaires.c.state != "draft", questionnaires.c.id.in_(
+                select(questions.c.questionnaire_id)
+                .where(questions.c[column] == bindparam("b_id"))))
+            .order_by(questionnaires.c.title))
 
 
 def questionnaire_to_dict(questionnaire: Questionnaire, responses: int, *, now: datetime | None = None,
