@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from consult import permissions
 from consult.accounts.models import Organization, User
 from consult.audit.services import record
-from consult.database import is_valid_id, run, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.meetings import mailing
@@ -672,7 +672,7 @@ def meetings_discussing(obj) -> tuple:
         link, column = meeting_amendments, "amendment_id"
     else:
         return ()
-    return tuple(run(_meetings_linked(link, column), b_id=obj.id))
+    return tuple(read(_meetings_linked(link, column), b_id=obj.id))
 
 
 @cache

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from consult import permissions
 from consult.accounts.models import Organization
 from consult.audit.services import record
-from consult.database import is_valid_id, run, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.documents.models import Document, Section
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
@@ -342,7 +342,7 @@ def plans_implementing(obj: Any) -> tuple:
         link, column = plan_sections, "section_id"
     else:
         return ()
-    return tuple(run(_plans_linked(link, column), b_id=obj.id))
+    return tuple(read(_plans_linked(link, column), b_id=obj.id))
 
 
 @cache
