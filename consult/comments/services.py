@@ -7,23 +7,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from markupsafe import Markup
+from sqlalchemy import Select, and_, bindparam, func, literal_column, null, or_, select, union_all
 
 from consult import permissions
 from consult.accounts.models import User
 from consult.comments.forms import HIDDEN_REASON_LABELS
 from consult.comments.models import MAX_DEPTH, MAX_LENGTH, STANCES, Comment, CommentEdit
 from consult.comments.targets import target_for, target_type_of
-from consult.database import is_valid_id, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
 from consult.pagination import PageNumbers
+from consult.text import render_markdown
 
 ROOTS_PER_PAGE = 20
 
@@ -44,6 +45,77 @@ class CommentDraft:
     @property
     def errors(self) -> list[str]:
         return [problem for problems in self.fields.values() for problem in problems]
+
+
+class CommentAuthor(NamedTuple):
+    """What a thread shows of a comment's author (and the API: `consult.api.common.person`)."""
+
+    id: int
+    display_name: str
+    deleted_at: datetime | None
+    is_demo: bool
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name if self.is_active else _("Deleted participant")
+
+
+class CommentRow(NamedTuple):
+    """A comment as a thread reads it: a plain row, with its author's name beside it.
+
+    A page of a long thread holds some 150 comments: read as ORM objects they cost more
+    than the rest of the page. Rows are hashable, so a thread that is the same for every
+    reader of a kind is kept whole by the rows it shows (ThreadPage.still_key)."""
+
+    id: int
+    target_type: str
+    target_id: int
+    paragraph: int | None
+    parent_id: int | None
+    root_id: int | None
+    depth: int
+    author_id: int
+    stance: str
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    hidden_at: datetime | None
+    hidden_reason: str | None
+    author_name: str | None  # None: the account is gone
+    author_deleted_at: datetime | None
+    author_is_demo: bool | None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.deleted_at is None and self.hidden_at is None
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def body_html(self) -> Markup:
+        return render_markdown(self.body)
+
+    @property
+    def author(self) -> CommentAuthor | None:
+        if self.author_name is None:
+            return None
+        return CommentAuthor(self.author_id, self.author_name, self.author_deleted_at,
+                             bool(self.author_is_demo))
 
 
 class CommentHead(NamedTuple):
@@ -69,7 +141,7 @@ class CommentHead(NamedTuple):
 class CommentView:
     """One comment as a given reader sees it, with what that reader may do with it."""
 
-    comment: Comment
+    comment: CommentRow
     replies: list[CommentView]
     show_body: bool
     can_edit: bool
@@ -78,36 +150,22 @@ class CommentView:
 
     @property
     def author_name(self) -> str:
-        author = self.comment.author
-        if author is None or not author.is_active:
+        comment = self.comment
+        if comment.author_name is None or comment.author_deleted_at is not None:
             return _("Deleted participant")
-        return author.display_name
+        return comment.author_name
 
     @property
     def hidden_reason_label(self) -> str:
         reason = self.comment.hidden_reason or "other"
         return str(HIDDEN_REASON_LABELS.get(reason, reason))
 
-    def still_key(self, thread_paragraph: int | None) -> tuple | None:
-        """For a reader who may do nothing with this comment or its replies (reply, edit,
-        delete; report and moderate are the thread's): the key of the whole item as drawn,
-        its head and its replies' keys. None when the reader may act on one of them."""
-        if self.can_edit or self.can_delete or self.can_reply:
-            return None
-        replies = []
-        for reply in self.replies:
-            key = reply.still_key(thread_paragraph)
-            if key is None:
-                return None
-            replies.append(key)
-        return (self.head(thread_paragraph), tuple(replies))
-
     def head(self, thread_paragraph: int | None) -> CommentHead:
         comment = self.comment
         hidden = comment.hidden_at is not None
         return CommentHead(
             comment.id, comment.depth, hidden, comment.deleted_at is not None, self.author_name,
-            bool(getattr(comment.author, "is_demo", False)), comment.stance, comment.created_at,
+            bool(comment.author_is_demo), comment.stance, comment.created_at,
             comment.edited_at is not None,
             comment.paragraph if thread_paragraph is None else None, self.show_body,
             self.hidden_reason_label if hidden else None, comment.body)
@@ -119,7 +177,9 @@ class ThreadPage(PageNumbers):
     target_id: int
     target_url: str
     paragraph: int | None
-    items: list[CommentView]
+    roots: list[CommentRow]
+    replies: list[CommentRow]
+    viewer: Any
     page: int
     per_page: int
     total_roots: int
@@ -130,6 +190,27 @@ class ThreadPage(PageNumbers):
     draft: CommentDraft | None = None
     # Whether the reader may report or moderate anything (else no comment shows those controls).
     can_report_or_moderate: bool = True
+
+    @cached_property
+    def items(self) -> list[CommentView]:
+        """The page's root comments with their replies, with what the reader may do."""
+        return _tree(self.roots, self.replies, self.viewer, can_comment=self.can_comment,
+                     see_hidden=self.can_see_hidden)
+
+    @cached_property
+    def still_key(self) -> tuple | None:
+        """For a reader who may do nothing with any comment of the page (reply, edit,
+        delete, report, moderate: most of all the visitors who are not logged in), the key
+        its comments are kept by, drawn once: everything they show. None for the others."""
+        if self.can_comment or self.can_report_or_moderate:
+            return None
+        rows = (*self.roots, *self.replies)
+        own = getattr(self.viewer, "id", None)  # only its author edits or deletes a comment
+        if any(row.author_id == own and (permissions.can_edit_comment(self.viewer, row)
+                                         or permissions.can_delete_comment(self.viewer, row))
+               for row in rows):
+            return None
+        return (self.paragraph, self.can_see_hidden, rows)
 
     @property
     def total(self) -> int:
@@ -317,56 +398,92 @@ def thread_page(target, viewer, *, page: int = 1, paragraph: int | None = None,
                 per_page: int = ROOTS_PER_PAGE, visible_count: int | None = None) -> ThreadPage:
     """One page of a thread: `per_page` root comments, oldest first, with all their replies.
 
-    Two queries whatever the size of the thread (the roots with their count, the replies),
-    a third past the last page (the count alone), and one more for the visible count when
-    the target keeps no `comments_count` and the caller does not give it (`visible_count`).
-    `paragraph=None` shows every comment of the target; a number shows only that
-    paragraph's.
+    One query whatever the size of the thread (the page's roots with their count and their
+    replies), a second past the last page (the count alone), and one more for the visible
+    count when the target keeps no `comments_count` and the caller does not give it
+    (`visible_count`). `paragraph=None` shows every comment of the target; a number shows
+    only that paragraph's.
     """
     target_type = target_type_of(target)
-    where = _thread_filter(target_type, target.id, paragraph)
     page = max(1, page or 1)
-    count_roots = select(func.count(Comment.id)).where(where, Comment.parent_id.is_(None))
-    # The count rides along with the page's roots, as a subquery PostgreSQL runs once.
-    rows = db.session.execute(
-        select(Comment, count_roots.correlate(None).scalar_subquery())
-        .where(where, Comment.parent_id.is_(None))
-        .options(_authors_shown())
-        .order_by(Comment.created_at, Comment.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    roots = [root for root, _total in rows]
-    if rows:
-        total_roots = rows[0][1]
-    else:
-        total_roots = db.session.scalar(count_roots) or 0 if page > 1 else 0
-    replies = []
-    if roots:
-        replies = db.session.scalars(
-            select(Comment).where(Comment.root_id.in_([root.id for root in roots]))
-            .options(_authors_shown())
-            .order_by(Comment.created_at, Comment.id)
-        ).all()
+    where = {"b_target_type": target_type, "b_target_id": target.id}
+    if paragraph is not None:
+        where["b_paragraph"] = paragraph
+    rows = read(_page_rows(paragraph is not None), **where,
+               b_limit=per_page, b_offset=(page - 1) * per_page).all()
+    roots, replies, total_roots = [], [], 0
+    for row in rows:
+        if row.parent_id is None:
+            roots.append(CommentRow._make(row[:-1]))
+            total_roots = row[-1]
+        else:
+            replies.append(CommentRow._make(row[:-1]))
+    if not roots and page > 1:
+        total_roots = read(_count_roots(paragraph is not None), **where).scalar() or 0
     visible = (_visible_count(target, target_type, paragraph) if visible_count is None
                else visible_count)
     refusal = comment_refusal(viewer, target)
-    see_hidden = permissions.can_see_hidden(viewer)
-    items = _tree(roots, replies, viewer, can_comment=refusal is None, see_hidden=see_hidden)
+    viewer = getattr(viewer, "_get_current_object", lambda: viewer)()  # read often: no proxy
     return ThreadPage(
         target_type=target_type, target_id=target.id, target_url=target_for(target).url(target),
-        paragraph=paragraph, items=items, page=page, per_page=per_page, total_roots=total_roots,
+        paragraph=paragraph, roots=roots, replies=replies, viewer=viewer, page=page,
+        per_page=per_page, total_roots=total_roots,
         visible_count=visible, can_comment=refusal is None, refusal=refusal,
-        can_see_hidden=see_hidden,
+        can_see_hidden=permissions.can_see_hidden(viewer),
         can_report_or_moderate=(permissions.is_active_participant(viewer)
                                 or permissions.can_moderate(viewer)),
     )
 
 
+_comments, _users = Comment.__table__, User.__table__
+_ROW_COLUMNS = (
+    _comments.c.id, _comments.c.target_type, _comments.c.target_id, _comments.c.paragraph,
+    _comments.c.parent_id, _comments.c.root_id, _comments.c.depth, _comments.c.author_id,
+    _comments.c.stance, _comments.c.body, _comments.c.created_at, _comments.c.edited_at,
+    _comments.c.deleted_at, _comments.c.hidden_at, _comments.c.hidden_reason,
+    _users.c.display_name.label("author_name"), _users.c.deleted_at.label("author_deleted_at"),
+    _users.c.is_demo.label("author_is_demo"),
+)
+
+
+# Where created_at and id are among the columns (1-based): SQLite orders a UNION only by
+# its result columns' names or places.
+_ORDER_BY = tuple(next(place for place, column in enumerate(_ROW_COLUMNS, 1) if column is wanted)
+                  for wanted in (_comments.c.created_at, _comments.c.id))
+
+
+def _roots_where(by_paragraph: bool) -> list:
+    where = [_comments.c.target_type == bindparam("b_target_type"),
+             _comments.c.target_id == bindparam("b_target_id"), _comments.c.parent_id.is_(None)]
+    if by_paragraph:
+        where.append(_comments.c.paragraph == bindparam("b_paragraph"))
+    return where
+
+
 @cache
-def _authors_shown():
-    """What a thread reads of its comments' authors (CommentView.author_name, the demo
-    badge): a page of 88 comments loaded 88 whole accounts."""
-    return joinedload(Comment.author).load_only(User.display_name, User.deleted_at, User.is_demo)
+def _count_roots(by_paragraph: bool):
+    return select(func.count()).select_from(_comments).where(*_roots_where(by_paragraph))
+
+
+@cache
+def _page_rows(by_paragraph: bool):
+    """The rows of a thread's page (CommentRow, then the count of the thread's roots, None
+    on replies), oldest first: the page's roots, and the replies under them. Built once,
+    run on the session's connection (consult.database.read): no ORM work per page."""
+    page_roots = (select(_comments.c.id).where(*_roots_where(by_paragraph))
+                  .order_by(_comments.c.created_at, _comments.c.id)
+                  .limit(bindparam("b_limit")).offset(bindparam("b_offset"))
+                  .cte("page_roots"))
+
+    def rows_under(joined_on, total) -> Select:
+        return (select(*_ROW_COLUMNS, total.label("total_roots"))
+                .select_from(_comments.join(page_roots, page_roots.c.id == joined_on)
+                             .outerjoin(_users, _users.c.id == _comments.c.author_id)))
+
+    count = _count_roots(by_paragraph).scalar_subquery()
+    rows = union_all(rows_under(_comments.c.id, count),
+                     rows_under(_comments.c.root_id, null()))
+    return rows.order_by(literal_column(str(_ORDER_BY[0])), literal_column(str(_ORDER_BY[1])))
 
 
 def _visible_count(target, target_type: str, paragraph: int | None) -> int:
@@ -379,7 +496,7 @@ def _visible_count(target, target_type: str, paragraph: int | None) -> int:
 
 
 def _tree(roots, replies, viewer, *, can_comment: bool, see_hidden: bool) -> list[CommentView]:
-    def view(comment: Comment) -> CommentView:
+    def view(comment: CommentRow) -> CommentView:
         return CommentView(
             comment=comment, replies=[],
             show_body=not comment.is_deleted and (not comment.is_hidden or see_hidden),
@@ -430,21 +547,24 @@ def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False,
     ids = list(ids)
     if not ids:
         return {}
-    visible = and_(Comment.target_type == target_type, Comment.target_id.in_(ids),
-                   Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+    rows = read(_visible_counts(by_paragraph, whole), b_target_type=target_type, b_ids=ids).all()
     if by_paragraph:
-        rows = db.session.execute(
-            select(Comment.target_id, Comment.paragraph, func.count(Comment.id))
-            .where(visible, *(() if whole else (Comment.paragraph.is_not(None),)))
-            .group_by(Comment.target_id, Comment.paragraph)
-        ).all()
         return {(target_id, paragraph): count for target_id, paragraph, count in rows}
-    rows = db.session.execute(
-        select(Comment.target_id, func.count(Comment.id)).where(visible).group_by(Comment.target_id)
-    ).all()
     counts = dict.fromkeys(ids, 0)
     counts.update({target_id: count for target_id, count in rows})
     return counts
+
+
+@cache
+def _visible_counts(by_paragraph: bool, whole: bool):
+    """Built once for each kind of count: section pages and lists ask on every view."""
+    columns = (_comments.c.target_id, *((_comments.c.paragraph,) if by_paragraph else ()))
+    where = [_comments.c.target_type == bindparam("b_target_type"),
+             _comments.c.target_id.in_(bindparam("b_ids", expanding=True)),
+             _comments.c.deleted_at.is_(None), _comments.c.hidden_at.is_(None)]
+    if by_paragraph and not whole:
+        where.append(_comments.c.paragraph.is_not(None))
+    return select(*columns, func.count(_comments.c.id)).where(*where).group_by(*columns)
 
 
 def get_comment(comment_id: int) -> Comment | None:

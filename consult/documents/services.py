@@ -6,18 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from flask import current_app, url_for
 from flask_babel import force_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
 from consult.audit.services import record
-from consult.database import is_valid_id, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.documents.diff import Diff, diff_texts
 from consult.documents.merge import EditConflict, normalize_text, resolve_edit
 from consult.documents.models import (
@@ -471,11 +472,17 @@ def _is_open_and_shown():
 def _open_amendment_counts(section_ids: list[int]) -> dict[int, int]:
     if not section_ids:
         return {}
-    rows = db.session.execute(
-        select(Amendment.section_id, func.count(Amendment.id))
-        .where(Amendment.section_id.in_(section_ids), *_is_open_and_shown())
-        .group_by(Amendment.section_id)).all()
-    return dict(rows)
+    return dict(read(_count_open_amendments(), b_ids=section_ids).all())
+
+
+@cache
+def _count_open_amendments():
+    """Built once: every section page counts its open amendments."""
+    amendments = Amendment.__table__
+    return (select(amendments.c.section_id, func.count(amendments.c.id))
+            .where(amendments.c.section_id.in_(bindparam("b_ids", expanding=True)),
+                   *_is_open_and_shown())
+            .group_by(amendments.c.section_id))
 
 
 def documents_page(viewer, page: int = 1, per_page: int = 20):
@@ -580,12 +587,38 @@ def propose_amendment(user, section: Section, *, text: str, rationale: str) -> A
     return amendment
 
 
-def recent_amendments(section: Section, limit: int = 5) -> list[Amendment]:
+class AmendmentLink(NamedTuple):
+    """An open amendment as its section's page links to it."""
+
+    id: int
+    created_at: datetime
+    author: Any  # what documents/_macros.html's author_name shows: display_name, is_active
+
+
+def recent_amendments(section: Section, limit: int = 5) -> list[AmendmentLink]:
     """The newest open amendments of a section, for its page (one query)."""
-    return list(db.session.scalars(
-        select(Amendment).where(Amendment.section_id == section.id, *_is_open_and_shown())
-        .options(joinedload(Amendment.author))
-        .order_by(Amendment.created_at.desc(), Amendment.id.desc()).limit(limit)))
+    from consult.comments.services import CommentAuthor
+
+    links = []
+    for row in read(_recent_amendments(), b_section_id=section.id, b_limit=limit):
+        author = None if row.author_id is None else CommentAuthor(
+            row.author_id, row.display_name, row.deleted_at, bool(row.is_demo))
+        links.append(AmendmentLink(row.id, row.created_at, author))
+    return links
+
+
+@cache
+def _recent_amendments():
+    """Built once, read as rows: every section page lists its newest open amendments."""
+    from consult.accounts.models import User
+
+    amendments, users = Amendment.__table__, User.__table__
+    return (select(amendments.c.id, amendments.c.created_at, users.c.id.label("author_id"),
+                   users.c.display_name, users.c.deleted_at, users.c.is_demo)
+            .select_from(amendments.outerjoin(users, users.c.id == amendments.c.author_id))
+            .where(amendments.c.section_id == bindparam("b_section_id"), *_is_open_and_shown())
+            .order_by(amendments.c.created_at.desc(), amendments.c.id.desc())
+            .limit(bindparam("b_limit")))
 
 
 def amendments_page(viewer, section: Section, page: int = 1, per_page: int = AMENDMENTS_PER_PAGE,

@@ -11,17 +11,18 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
 from consult.accounts.models import Organization, User
 from consult.audit.services import record
-from consult.database import is_valid_id, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.meetings import mailing
@@ -655,25 +656,33 @@ def meetings_for_calendar(process_id: int | None = None, now: datetime | None = 
     return list(db.session.scalars(query))
 
 
-def meetings_discussing(obj) -> list[Meeting]:
+def meetings_discussing(obj) -> tuple:
     """The meetings a proposal, a section or an amendment was discussed at (one query),
-    with what their links show (meetings/_backlinks.html)."""
+    as rows of what their links show (meetings/_backlinks.html, which keeps the links
+    drawn by these rows): `id`, `title`, `starts_at`, `is_demo`."""
     from consult.documents.models import Amendment, Section
     from consult.meetings.models import meeting_amendments, meeting_proposals, meeting_sections
     from consult.proposals.models import Proposal
 
     if isinstance(obj, Proposal):
-        link, column = meeting_proposals, meeting_proposals.c.proposal_id
+        link, column = meeting_proposals, "proposal_id"
     elif isinstance(obj, Section):
-        link, column = meeting_sections, meeting_sections.c.section_id
+        link, column = meeting_sections, "section_id"
     elif isinstance(obj, Amendment):
-        link, column = meeting_amendments, meeting_amendments.c.amendment_id
+        link, column = meeting_amendments, "amendment_id"
     else:
-        return []
-    return list(db.session.scalars(
-        select(Meeting).join(link, link.c.meeting_id == Meeting.id)
-        .options(load_only(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.is_demo))
-        .where(column == obj.id).order_by(Meeting.starts_at, Meeting.id)))
+        return ()
+    return tuple(read(_meetings_linked(link, column), b_id=obj.id))
+
+
+@cache
+def _meetings_linked(link, column: str):
+    """Built once per link table, run without the ORM: it is on every page it links from."""
+    meetings = Meeting.__table__
+    return (select(meetings.c.id, meetings.c.title, meetings.c.starts_at, meetings.c.is_demo)
+            .join(link, link.c.meeting_id == meetings.c.id)
+            .where(link.c[column] == bindparam("b_id"))
+            .order_by(meetings.c.starts_at, meetings.c.id))
 
 
 def meetings_of_process(process_id: int, limit: int = 5) -> list[Meeting]:

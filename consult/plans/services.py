@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from consult import permissions
 from consult.accounts.models import Organization
 from consult.audit.services import record
-from consult.database import is_valid_id, utcnow
+from consult.database import is_valid_id, read, utcnow
 from consult.documents.models import Document, Section
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
@@ -331,19 +332,26 @@ def load_plan(plan_id: int) -> ActionPlan | None:
         ))
 
 
-def plans_implementing(obj: Any) -> list[ActionPlan]:
-    """The plans that carry out a proposal or a document section (one query), with what
-    their links show (plans/_backlinks.html)."""
+def plans_implementing(obj: Any) -> tuple:
+    """The plans that carry out a proposal or a document section (one query), as rows of
+    what their links show (plans/_backlinks.html, which keeps the links drawn by these
+    rows): `id`, `title`, `is_demo`."""
     if isinstance(obj, Proposal):
-        link, column = plan_proposals, plan_proposals.c.proposal_id
+        link, column = plan_proposals, "proposal_id"
     elif isinstance(obj, Section):
-        link, column = plan_sections, plan_sections.c.section_id
+        link, column = plan_sections, "section_id"
     else:
-        return []
-    return list(db.session.scalars(
-        select(ActionPlan).join(link, link.c.plan_id == ActionPlan.id)
-        .options(load_only(ActionPlan.id, ActionPlan.title, ActionPlan.is_demo))  # the links
-        .where(column == obj.id).order_by(ActionPlan.title)))
+        return ()
+    return tuple(read(_plans_linked(link, column), b_id=obj.id))
+
+
+@cache
+def _plans_linked(link, column: str):
+    """Built once per link table, run without the ORM: it is on every page it links from."""
+    plans = ActionPlan.__table__
+    return (select(plans.c.id, plans.c.title, plans.c.is_demo)
+            .join(link, link.c.plan_id == plans.c.id)
+            .where(link.c[column] == bindparam("b_id")).order_by(plans.c.title))
 
 
 def plans_of_process(process_id: int, limit: int = 20) -> list[ActionPlan]:

@@ -741,21 +741,30 @@ def _open_rows():
             .limit(bindparam("limit")))
 
 
-def questionnaires_about(obj) -> list[Questionnaire]:
-    """The published questionnaires with a question about this section or action plan (one query)."""
+def questionnaires_about(obj) -> list:
+    """The published questionnaires with a question about this section or action plan (one
+    query), as rows of what their links show: `id`, `title`."""
     from consult.documents.models import Section
     from consult.plans.models import ActionPlan
 
     if isinstance(obj, Section):
-        column = Question.section_id
+        column = "section_id"
     elif isinstance(obj, ActionPlan):
-        column = Question.plan_id
+        column = "plan_id"
     else:
         return []
-    return list(db.session.scalars(
-        select(Questionnaire).where(Questionnaire.state != "draft", Questionnaire.id.in_(
-            select(Question.questionnaire_id).where(column == obj.id)))
-        .order_by(Questionnaire.title)))
+    return read(_questionnaires_about(column), b_id=obj.id).all()
+
+
+@cache
+def _questionnaires_about(column: str):
+    """Built once, read as rows: section and plan pages ask on every view."""
+    questionnaires, questions = Questionnaire.__table__, Question.__table__
+    return (select(questionnaires.c.id, questionnaires.c.title)
+            .where(questionnaires.c.state != "draft", questionnaires.c.id.in_(
+                select(questions.c.questionnaire_id)
+                .where(questions.c[column] == bindparam("b_id"))))
+            .order_by(questionnaires.c.title))
 
 
 def questionnaire_to_dict(questionnaire: Questionnaire, responses: int, *, now: datetime | None = None,

@@ -43,6 +43,13 @@ class Tally:
     def total(self) -> int:
         return self.favor + self.against + self.abstain
 
+    @property
+    def key(self) -> tuple:
+        """Every count, in order: the key of the figures drawn from them (votes/_vote.html)."""
+        return (self.favor, self.against, self.abstain,
+                tuple((category, tuple(counts.items()))
+                      for category, counts in self.by_category.items()))
+
     def add(self, category: str, choice: str, count: int) -> None:
         setattr(self, choice, getattr(self, choice) + count)
         self.by_category.setdefault(category, dict.fromkeys(CHOICES, 0))[choice] += count

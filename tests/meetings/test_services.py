@@ -185,7 +185,7 @@ def test_minutes_mark_held_and_link_what_the_meeting_produced(staff, process):
     services.publish_outcomes(staff, meeting, minutes="We agreed on **three** routes.",
                               attendees_count=24, proposal_ids=[proposal.id])
     assert meeting.status == "held" and meeting.attendees_count == 24
-    assert services.meetings_discussing(proposal) == [meeting]
+    assert [row.id for row in services.meetings_discussing(proposal)] == [meeting.id]
 
 
 def test_minutes_wait_for_the_meeting_to_start(staff, process):

@@ -197,7 +197,7 @@ def test_plans_implementing_a_proposal_or_a_section(app):
     make_plan(process, title="Unrelated")
     assert [p.id for p in services.plans_implementing(proposal)] == [also.id, linked.id]
     assert [p.id for p in services.plans_implementing(section)] == [linked.id]
-    assert services.plans_implementing(object()) == []
+    assert not services.plans_implementing(object())
 
 
 def test_plan_as_the_api_shapes_it_has_the_budget_as_a_two_decimal_string(app):
