@@ -340,15 +340,19 @@ def _summary_rows():
 
 def get_proposal(proposal_id: int) -> Proposal | None:
     """A proposal with what its page shows: process, linked sections and their documents."""
-    from consult.documents.models import Section
-
     if not is_valid_id(proposal_id):
         return None
-    # One statement: a proposal links to a few sections, joined rather than read apart.
-    return db.session.get(Proposal, proposal_id, options=[
-        joinedload(Proposal.process),
-        joinedload(Proposal.sections).joinedload(Section.document),
-    ])
+    return db.session.scalars(_proposal_with_links(), {"proposal_id": proposal_id}).unique().first()
+
+
+@cache
+def _proposal_with_links():
+    """One statement, built once: a proposal links to a few sections, joined rather than
+    read apart."""
+    from consult.documents.models import Section
+
+    return select(Proposal).where(Proposal.id == bindparam("proposal_id")).options(
+        joinedload(Proposal.process), joinedload(Proposal.sections).joinedload(Section.document))
 
 
 def section_choices(process_ids) -> list[tuple[int, str]]:
