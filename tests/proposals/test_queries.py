@@ -47,7 +47,9 @@ def test_proposal_page_queries_fixed(client, login_as, participant, process, cou
     small_count = _queries(client, count_queries, f"/proposals/{small.id}")
     large_count = _queries(client, count_queries, f"/proposals/{large.id}")
     assert small_count == large_count
-    assert large_count <= 9
+    # The proposal's own statement is counted even when the test's session already holds it
+    # (a request's session starts empty).
+    assert large_count <= 10
 
 
 def test_anonymous_proposal_page_queries_fixed(client, process, count_queries):
