@@ -227,6 +227,13 @@ class Manifest:
 manifest = Manifest()
 
 
+def built_version() -> float:
+    """Which build of the front-end files the pages name (a piece of page that links them is
+    kept by it, consult.fragments)."""
+    manifest._load()
+    return manifest.mtime
+
+
 def static_url(name: str) -> str:
     """The URL of a built file by its source name: static_url("css/site.css")."""
     return request.script_root + PREFIX + manifest.resolve(name)
@@ -277,6 +284,7 @@ def serve_static(app) -> None:
                               immutable_file_test=lambda path, url: bool(HASHED.search(url)),
                               add_headers_function=_headers)
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["built_version"] = built_version
     app.jinja_env.globals["inline_stylesheet"] = inline_stylesheet
     # Registered after the security headers, so it runs before them: the policy it sets stays.
     app.after_request(allow_the_inline_stylesheet)
