@@ -38,7 +38,8 @@ def index():
     form.process_id.choices = options(((str(i), t) for i, t in choices["processes"]), empty=_("Any process"))
     plans = services.list_plans(page=page_number(), **filters)
     url_args = {name: value for name, value in filters.items() if value}
-    return render_template("plans/index.html", plans=plans, form=form, url_args=url_args)
+    return render_template("plans/index.html", plans=plans, form=form, choices=choices,
+                           url_args=url_args)
 
 
 def _render_detail(plan: ActionPlan, *, draft=None, status: int = 200):
