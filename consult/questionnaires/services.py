@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
@@ -692,13 +693,18 @@ def load_questionnaire(questionnaire_id: int, user, *, now: datetime | None = No
     NotFound to everyone but staff."""
     if not is_valid_id(questionnaire_id):
         raise NotFound(_("The page you asked for does not exist."))
-    questionnaire = db.session.scalar(
-        select(Questionnaire).where(Questionnaire.id == questionnaire_id)
-        .options(joinedload(Questionnaire.process),
-                 selectinload(Questionnaire.questions).joinedload(Question.options)))
+    questionnaire = db.session.scalar(_questionnaire_statement(), {"questionnaire_id": questionnaire_id})
     if questionnaire is None or not permissions.can_see_questionnaire(user, questionnaire):
         raise NotFound(_("The page you asked for does not exist."))
     return questionnaire
+
+
+@cache
+def _questionnaire_statement():
+    """Built once: SQLAlchemy then keeps its cache key too, not computed again per request."""
+    return (select(Questionnaire).where(Questionnaire.id == bindparam("questionnaire_id"))
+            .options(joinedload(Questionnaire.process),
+                     selectinload(Questionnaire.questions).joinedload(Question.options)))
 
 
 def questionnaires_query(process_id: int, user):

@@ -347,7 +347,7 @@ def _comments(rows):
         target = get_target(target_type)
         if target is None:
             continue
-        for obj in db.session.scalars(select(target.model).where(target.model.id.in_(target_ids))):
+        for obj in db.session.scalars(_items_of(target.model), {"ids": list(target_ids)}):
             hidden = getattr(obj, "hidden_at", None) is not None  # a hidden draft's title too
             titles[(target_type, obj.id)] = _("an item hidden by moderation") if hidden else target_title(obj)
     return {
@@ -355,6 +355,12 @@ def _comments(rows):
               url_for("search.comment", comment_id=id_), body, "")
         for id_, (target_type, body, _none, target_id) in rows.items()
     }
+
+
+@lru_cache(maxsize=None)
+def _items_of(model):
+    """The items of a kind that comments are on, by id: built once, like _shown_rows."""
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True)))
 
 
 _SHOWN_AS = {
