@@ -318,22 +318,22 @@ _ROWS = {
 
 def _proposals(rows):
     return {id_: (title, url_for("proposals.detail", proposal_id=id_), body, "")
-            for id_, (title, body, _, _) in rows.items()}
+            for id_, (title, body, _none, _number) in rows.items()}
 
 
 def _plans(rows):
     return {id_: (title, url_for("plans.detail", plan_id=id_), description, "")
-            for id_, (title, description, _, _) in rows.items()}
+            for id_, (title, description, _none, _number) in rows.items()}
 
 
 def _sections(rows):
     return {id_: (heading, url_for("documents.section", section_id=id_), text or "", document)
-            for id_, (heading, text, document, _) in rows.items()}
+            for id_, (heading, text, document, _number) in rows.items()}
 
 
 def _amendments(rows):
     return {id_: (amendment_title(id_, heading), url_for("documents.amendment", amendment_id=id_),
-                  f"{rationale}\n\n{text}", "") for id_, (heading, rationale, text, _) in rows.items()}
+                  f"{rationale}\n\n{text}", "") for id_, (heading, rationale, text, _number) in rows.items()}
 
 
 def _comments(rows):
