@@ -34,10 +34,8 @@ def plan_labels() -> dict[str, dict[str, str]]:
 @bp.record_once
 def _template_helpers(state) -> None:
     """Back-links on proposal and section pages, and the plans panel of a process page."""
-    from consult.plans.cards import card_of
     from consult.plans.services import plans_of_process, plans_implementing
 
     state.app.jinja_env.globals["plans_implementing"] = plans_implementing
-    state.app.jinja_env.globals["plan_card_of"] = card_of
     state.app.jinja_env.globals["process_plans"] = lambda process: plans_of_process(process.id)
     state.app.jinja_env.globals["plan_labels"] = plan_labels

@@ -2,8 +2,12 @@
 (consult.fragments)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
+
+from consult.pagination import PageNumbers
 
 
 class PlanCard(NamedTuple):
@@ -20,8 +24,21 @@ class PlanCard(NamedTuple):
     progress_percent: int
 
 
-def card_of(plan) -> PlanCard:
-    return PlanCard(plan.id, plan.title, plan.is_demo, plan.status, plan.budget_eur,
-                    plan.funding_source, plan.programme, plan.process.title,
-                    tuple(partner.name for partner in plan.partners), plan.comments_count,
-                    plan.progress_percent)
+@dataclass
+class PlanPage(PageNumbers):
+    """One page of the plan list, shaped for the `pagination` macro."""
+    items: list[PlanCard]
+    page: int
+    per_page: int
+    total: int
+
+
+def cards_of(rows: Iterable[tuple]) -> list[PlanCard]:
+    """The cards of rows (the card's values before its partners, those after, then one
+    partner's name or None), a row per plan and partner, each plan's rows together."""
+    partners: dict[tuple, list[str]] = {}
+    for *plan, partner_name in rows:
+        names = partners.setdefault(tuple(plan), [])
+        if partner_name is not None:
+            names.append(partner_name)
+    return [PlanCard(*plan[:8], tuple(names), *plan[8:]) for plan, names in partners.items()]

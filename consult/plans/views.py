@@ -32,13 +32,23 @@ def index():
         "partner_id": _int_arg("partner_id"),
         "process_id": _int_arg("process_id"),
     }
-    form = PlanFilterForm(request.args)
     choices = services.filter_choices()
-    form.partner_id.choices = options(((str(i), n) for i, n in choices["partners"]), empty=_("Any partner"))
-    form.process_id.choices = options(((str(i), t) for i, t in choices["processes"]), empty=_("Any process"))
     plans = services.list_plans(page=page_number(), **filters)
     url_args = {name: value for name, value in filters.items() if value}
-    return render_template("plans/index.html", plans=plans, form=form, url_args=url_args)
+    # All the filters show (the key their rendering is kept by): the choices, the values
+    # chosen as the form reads them, and whether any applies.
+    filters_shown = (choices["processes"], choices["partners"],
+                     *(request.args.get(name) for name in filters), bool(url_args))
+    return render_template("plans/index.html", plans=plans, filters_shown=filters_shown,
+                           filter_form=lambda: _filter_form(choices), url_args=url_args)
+
+
+def _filter_form(choices: dict) -> PlanFilterForm:
+    """The list's filters as a form: built only when their kept rendering is missing."""
+    form = PlanFilterForm(request.args)
+    form.partner_id.choices = options(((str(i), n) for i, n in choices["partners"]), empty=_("Any partner"))
+    form.process_id.choices = options(((str(i), t) for i, t in choices["processes"]), empty=_("Any process"))
+    return form
 
 
 def _render_detail(plan: ActionPlan, *, draft=None, status: int = 200):

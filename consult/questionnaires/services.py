@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Row, bindparam, delete, func, insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
@@ -689,17 +689,22 @@ def response_to_dict(response: Response) -> dict[str, Any]:
 # --- reading ------------------------------------------------------------------------------
 
 def load_questionnaire(questionnaire_id: int, user, *, now: datetime | None = None) -> Questionnaire:
-    """A questionnaire with its process, questions and options (four queries); a draft is
+    """A questionnaire with its process, questions and options (two queries); a draft is
     NotFound to everyone but staff."""
     if not is_valid_id(questionnaire_id):
         raise NotFound(_("The page you asked for does not exist."))
-    questionnaire = db.session.scalar(
-        select(Questionnaire).where(Questionnaire.id == questionnaire_id)
-        .options(selectinload(Questionnaire.process),
-                 selectinload(Questionnaire.questions).selectinload(Question.options)))
+    questionnaire = db.session.scalar(_questionnaire_statement(), {"questionnaire_id": questionnaire_id})
     if questionnaire is None or not permissions.can_see_questionnaire(user, questionnaire):
         raise NotFound(_("The page you asked for does not exist."))
     return questionnaire
+
+
+@cache
+def _questionnaire_statement():
+    """Built once: SQLAlchemy then keeps its cache key too, not computed again per request."""
+    return (select(Questionnaire).where(Questionnaire.id == bindparam("questionnaire_id"))
+            .options(joinedload(Questionnaire.process),
+                     selectinload(Questionnaire.questions).joinedload(Question.options)))
 
 
 def questionnaires_query(process_id: int, user):
@@ -844,6 +849,17 @@ class QuestionResult:
         if self.question.kind == "scale":
             return str(key)
         return next((o.label for o in self.question.options if o.id == key), "")
+
+    def shown(self) -> tuple:
+        """Everything the question's results show: the key their rendering is kept by
+        (consult.fragments)."""
+        q = self.question
+        return (q.id, q.questionnaire_id, q.kind, q.text, q.scale_min, q.scale_max,
+                q.section_id and q.section.heading, q.plan_id and q.plan.title,
+                tuple((o.id, o.label) for o in q.options), tuple(self.counts.items()),
+                tuple((c, tuple(counts.items())) for c, counts in self.by_category.items()),
+                self.answered, tuple(self.answered_by_category.items()),
+                tuple(self.rank_sums.items()), self.texts_count)
 
 
 @dataclass

@@ -98,35 +98,30 @@ def results(questionnaire_id: int):
         return render_template("errors/error.html", status=403, message=refusal), 403
     result = services.results(questionnaire)
     return render_template("questionnaires/results.html", questionnaire=questionnaire,
-                           results=result, charts=_charts(result), now=utcnow())
+                           results=result, chart_of=_chart, now=utcnow())
 
 
 CHART_WIDTH = 360  # narrow enough to stay readable on a phone, scaled up on a desktop
 CHART_BAR_MAX = 250
 
 
-def _charts(result: services.Results) -> dict[int, Chart]:
-    """A bar chart per choice, scale or ranking question (the page also tables the figures)."""
-    charts = {}
-    for item in result.questions:
-        if item.question.is_text:
-            continue
-        ranking = item.question.kind == "ranking"
-        description = (_("How often each option was ranked first.") if ranking
-                       else _("Answers for each option."))
-        largest = max(item.counts.values(), default=0)
-        bars = []
-        for index, key in enumerate(item.keys):
-            count = item.counts.get(key, 0)
-            width = round(CHART_BAR_MAX * count / largest, 1) if largest else 0.0
-            share = round(100 * count / result.responses) if result.responses else 0
-            bars.append(Bar(label=item.label(key), value_text=f"{count} ({share}%)",
-                            y=8 + index * 52, width=max(width, 2.0) if count else 0.0,
-                            colour=COLOURS[index % len(COLOURS)],
-                            pattern=PATTERNS[index % len(PATTERNS)]))
-        charts[item.question.id] = Chart(id=f"chart-{item.question.id}", title=item.question.text,
-                                         description=description, bars=tuple(bars), width=CHART_WIDTH)
-    return charts
+def _chart(item: services.QuestionResult, responses: int) -> Chart:
+    """A choice, scale or ranking question's bar chart (the page also tables the figures)."""
+    ranking = item.question.kind == "ranking"
+    description = (_("How often each option was ranked first.") if ranking
+                   else _("Answers for each option."))
+    largest = max(item.counts.values(), default=0)
+    bars = []
+    for index, key in enumerate(item.keys):
+        count = item.counts.get(key, 0)
+        width = round(CHART_BAR_MAX * count / largest, 1) if largest else 0.0
+        share = round(100 * count / responses) if responses else 0
+        bars.append(Bar(label=item.label(key), value_text=f"{count} ({share}%)",
+                        y=8 + index * 52, width=max(width, 2.0) if count else 0.0,
+                        colour=COLOURS[index % len(COLOURS)],
+                        pattern=PATTERNS[index % len(PATTERNS)]))
+    return Chart(id=f"chart-{item.question.id}", title=item.question.text,
+                 description=description, bars=tuple(bars), width=CHART_WIDTH)
 
 
 # --- staff: building ------------------------------------------------------------------------

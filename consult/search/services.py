@@ -9,7 +9,7 @@ public content is searched (consult.search.visibility): hidden and deleted comme
 never appear.
 
 A search runs a fixed number of queries: one counts and ranks every kind at once, then
-one loads the page's items of each kind (for comments, plus one per kind of item they
+one loads the page's items of every kind (for comments, plus one per kind of item they
 belong to).
 """
 from __future__ import annotations
@@ -25,8 +25,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import (Select, bindparam, column, func, literal, literal_column, or_, select, table,
-                        text, union_all)
+from sqlalchemy import (Integer, Select, Text, bindparam, cast, column, func, literal, literal_column,
+                        null, or_, select, table, text, union_all)
 
 from consult.cache import cached
 from consult.comments.models import Comment
@@ -164,11 +164,12 @@ def search(raw: str | None, *, kind: str | None = None, page: int = 1) -> Result
         kinds, page, per_page = (kind,), min(max(page or 1, 1), MAX_PAGE), PER_PAGE
     found = cached(_cache_key(query, kinds, page), current_app.config["CONSULT_SEARCH_CACHE_SECONDS"],
                    lambda: _ranked(kinds, query, page, per_page))
+    hits = _all_hits({k: found.get(k, (0, []))[1] for k in kinds}, query)
     groups = []
     for k in kinds:
-        total, ids = found.get(k, (0, []))
+        total = found.get(k, (0, []))[0]
         capped = total > COUNT_CAP
-        groups.append(Group(k, min(total, COUNT_CAP), _hits(k, ids, query), page, per_page, capped))
+        groups.append(Group(k, min(total, COUNT_CAP), hits.get(k, []), page, per_page, capped))
     return Results(query, kind, groups)
 
 
@@ -265,79 +266,109 @@ def _tsquery(query: Query):
 
 # --- loading what a page shows ---------------------------------------------------------------
 
-def _hits(kind: str, ids: list[int], query: Query) -> list[Hit]:
-    if not ids:
-        return []
-    loaded = _LOADERS[kind](ids, _public_conditions(kind))
-    return [Hit(kind, obj_id, title, url, highlight(body, query.stems), context)
-            for obj_id in ids if obj_id in loaded
-            for title, url, body, context in (loaded[obj_id],)]
+def _all_hits(ids_by_kind: dict[str, list[int]], query: Query) -> dict[str, list[Hit]]:
+    """The hits of every kind's page, read in one statement (plus one per kind of item the
+    comments are on), in the order of their ids."""
+    kinds = tuple(kind for kind in KINDS if ids_by_kind.get(kind))
+    if not kinds:
+        return {}
+    rows = db.session.execute(_shown_rows(kinds), {f"{kind}_ids": ids_by_kind[kind] for kind in kinds})
+    loaded: dict[str, dict[int, tuple]] = {kind: {} for kind in kinds}
+    for kind, obj_id, *shown in rows:
+        loaded[kind][obj_id] = shown
+    shown_as = {kind: _SHOWN_AS[kind](loaded[kind]) for kind in kinds}
+    return {kind: [Hit(kind, obj_id, title, url, highlight(body, query.stems), context)
+                   for obj_id in ids_by_kind[kind] if obj_id in shown_as[kind]
+                   for title, url, body, context in (shown_as[kind][obj_id],)]
+            for kind in kinds}
 
 
-# Each loader reads only the columns a hit shows (title, text, context), not whole objects.
+# Every kind's rows as (kind, id, text, text, text, number): only the columns a hit shows.
+# Built once for each set of kinds, so SQLAlchemy keeps the statement's cache key too.
+_NO_TEXT, _NO_NUMBER = cast(null(), Text), cast(null(), Integer)
 
-def _load_proposals(ids, public):
-    rows = db.session.execute(
-        select(Proposal.id, Proposal.title, Proposal.body).where(Proposal.id.in_(ids), *public))
+
+@lru_cache(maxsize=None)
+def _shown_rows(kinds: tuple[str, ...]):
+    return union_all(*(_ROWS[kind]().where(MODELS[kind].id.in_(bindparam(f"{kind}_ids", expanding=True)),
+                                           *_public_conditions(kind))
+                       for kind in kinds))
+
+
+def _kind(kind: str):
+    return literal_column(f"'{kind}'")
+
+
+_ROWS = {
+    "proposal": lambda: select(_kind("proposal"), Proposal.id, Proposal.title, Proposal.body,
+                               _NO_TEXT, _NO_NUMBER),
+    "plan": lambda: select(_kind("plan"), ActionPlan.id, ActionPlan.title, ActionPlan.description,
+                           _NO_TEXT, _NO_NUMBER),
+    "section": lambda: (select(_kind("section"), Section.id, Section.heading, SectionRevision.text,
+                               Document.title, _NO_NUMBER)
+                        .join(Document, Document.id == Section.document_id)
+                        .outerjoin(SectionRevision, SectionRevision.id == Section.current_revision_id)),
+    "amendment": lambda: (select(_kind("amendment"), Amendment.id, Section.heading, Amendment.rationale,
+                                 Amendment.text, _NO_NUMBER)
+                          .join(Section, Section.id == Amendment.section_id)),
+    "comment": lambda: select(_kind("comment"), Comment.id, Comment.target_type, Comment.body,
+                              _NO_TEXT, Comment.target_id),
+}
+
+
+def _proposals(rows):
     return {id_: (title, url_for("proposals.detail", proposal_id=id_), body, "")
-            for id_, title, body in rows}
+            for id_, (title, body, _none, _number) in rows.items()}
 
 
-def _load_plans(ids, public):
-    rows = db.session.execute(select(ActionPlan.id, ActionPlan.title, ActionPlan.description)
-                              .where(ActionPlan.id.in_(ids), *public))
+def _plans(rows):
     return {id_: (title, url_for("plans.detail", plan_id=id_), description, "")
-            for id_, title, description in rows}
+            for id_, (title, description, _none, _number) in rows.items()}
 
 
-def _load_sections(ids, public):
-    rows = db.session.execute(
-        select(Section.id, Section.heading, SectionRevision.text, Document.title)
-        .join(Document, Document.id == Section.document_id)
-        .outerjoin(SectionRevision, SectionRevision.id == Section.current_revision_id)
-        .where(Section.id.in_(ids), *public))
+def _sections(rows):
     return {id_: (heading, url_for("documents.section", section_id=id_), text or "", document)
-            for id_, heading, text, document in rows}
+            for id_, (heading, text, document, _number) in rows.items()}
 
 
-def _load_amendments(ids, public):
-    rows = db.session.execute(
-        select(Amendment.id, Section.heading, Amendment.rationale, Amendment.text)
-        .join(Section, Section.id == Amendment.section_id).where(Amendment.id.in_(ids), *public))
+def _amendments(rows):
     return {id_: (amendment_title(id_, heading), url_for("documents.amendment", amendment_id=id_),
-                  f"{rationale}\n\n{text}", "") for id_, heading, rationale, text in rows}
+                  f"{rationale}\n\n{text}", "") for id_, (heading, rationale, text, _number) in rows.items()}
 
 
-def _load_comments(ids, public):
+def _comments(rows):
     from consult.comments.targets import get_target, target_title
 
-    comments = db.session.execute(
-        select(Comment.id, Comment.target_type, Comment.target_id, Comment.body)
-        .where(Comment.id.in_(ids), *public)).all()
     wanted: dict[str, set[int]] = {}
-    for comment in comments:
-        wanted.setdefault(comment.target_type, set()).add(comment.target_id)
+    for target_type, _body, _none, target_id in rows.values():
+        wanted.setdefault(target_type, set()).add(target_id)
     titles: dict[tuple[str, int], str] = {}
     for target_type, target_ids in wanted.items():
         target = get_target(target_type)
         if target is None:
             continue
-        for obj in db.session.scalars(select(target.model).where(target.model.id.in_(target_ids))):
+        for obj in db.session.scalars(_items_of(target.model), {"ids": list(target_ids)}):
             hidden = getattr(obj, "hidden_at", None) is not None  # a hidden draft's title too
             titles[(target_type, obj.id)] = _("an item hidden by moderation") if hidden else target_title(obj)
     return {
-        c.id: (_("Comment on “%(title)s”", title=titles.get((c.target_type, c.target_id), "…")),
-               url_for("search.comment", comment_id=c.id), c.body, "")
-        for c in comments
+        id_: (_("Comment on “%(title)s”", title=titles.get((target_type, target_id), "…")),
+              url_for("search.comment", comment_id=id_), body, "")
+        for id_, (target_type, body, _none, target_id) in rows.items()
     }
 
 
-_LOADERS = {
-    "proposal": _load_proposals,
-    "plan": _load_plans,
-    "section": _load_sections,
-    "amendment": _load_amendments,
-    "comment": _load_comments,
+@lru_cache(maxsize=None)
+def _items_of(model):
+    """The items of a kind that comments are on, by id: built once, like _shown_rows."""
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True)))
+
+
+_SHOWN_AS = {
+    "proposal": _proposals,
+    "plan": _plans,
+    "section": _sections,
+    "amendment": _amendments,
+    "comment": _comments,
 }
 
 
