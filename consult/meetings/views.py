@@ -46,12 +46,14 @@ def _process_filter() -> int | None:
 @bp.route("/meetings")
 def index():
     form = FilterForm(request.args)
-    form.process_id.choices = options(((str(p.id), p.title) for p in process_services.all_processes()),
+    processes = tuple(process_services.process_options())
+    form.process_id.choices = options(((str(id_), title) for id_, title in processes),
                                       empty=_("Any process"))
     when = form.when.data if form.when.data in services.WHEN else "upcoming"
-    page = services.list_meetings(when=when, process_id=_process_filter(), page=page_number())
+    page = services.list_cards(when=when, process_id=_process_filter(), page=page_number())
     url_args = {name: value for name, value in request.args.items() if name != "page" and value}
-    return render_template("meetings/index.html", page=page, form=form, when=when, url_args=url_args)
+    return render_template("meetings/index.html", page=page, form=form, when=when, url_args=url_args,
+                           processes=processes)
 
 
 @bp.route("/meetings/calendar")
