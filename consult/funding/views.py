@@ -23,10 +23,10 @@ from consult.web import page_number, require, service_call
 def index():
     filters = {"status": request.args.get("status") or None,
                "programme": request.args.get("programme") or None}
-    calls = services.list_calls(page=page_number(), **filters)
+    calls = services.list_cards(page=page_number(), **filters)
     url_args = {name: value for name, value in filters.items() if value}
     return render_template("funding/index.html", calls=calls, form=CallFilterForm(request.args),
-                           url_args=url_args, today=services.rome_today())
+                           url_args=url_args)
 
 
 def _render_detail(call: FundingCall, *, interest_form: InterestForm | None = None,
