@@ -11,11 +11,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import String, and_, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from consult import permissions
@@ -558,6 +559,52 @@ def get_meeting(meeting_id) -> Meeting | None:
         selectinload(Meeting.proposals), selectinload(Meeting.sections).joinedload(Section.document),
         selectinload(Meeting.amendments).joinedload(Amendment.section),
     ])
+
+
+def find_meeting(meeting_id) -> Meeting | None:
+    """A meeting with its process and organisation (one query): what its page reads of it
+    besides outcomes()."""
+    if not is_valid_id(meeting_id):
+        return None
+    return db.session.get(Meeting, meeting_id, options=[
+        joinedload(Meeting.process), joinedload(Meeting.organization)])
+
+
+class Outcomes(NamedTuple):
+    """What a meeting produced, as its page lists it: (id, title) of the proposals, (id,
+    heading, document title) of the sections of published documents, (id, section heading)
+    of the amendments not hidden."""
+    proposals: list[tuple[int, str]]
+    sections: list[tuple[int, str, str]]
+    amendments: list[tuple[int, str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.proposals or self.sections or self.amendments)
+
+
+def outcomes(meeting_id: int) -> Outcomes:
+    """The meeting's outcomes (one query, only the columns its page shows)."""
+    from consult.documents.models import Amendment, Document, Section
+    from consult.meetings.models import meeting_amendments, meeting_proposals, meeting_sections
+    from consult.proposals.models import Proposal
+
+    nothing = literal(None, String)
+    proposals = (select(literal(0).label("kind"), Proposal.id, Proposal.title, nothing)
+                 .join(meeting_proposals, meeting_proposals.c.proposal_id == Proposal.id)
+                 .where(meeting_proposals.c.meeting_id == meeting_id))
+    sections = (select(literal(1), Section.id, Section.heading, Document.title)
+                .join(meeting_sections, meeting_sections.c.section_id == Section.id)
+                .join(Document, Document.id == Section.document_id)
+                .where(meeting_sections.c.meeting_id == meeting_id, Document.is_published))
+    amendments = (select(literal(2), Amendment.id, Section.heading, nothing)
+                  .join(meeting_amendments, meeting_amendments.c.amendment_id == Amendment.id)
+                  .join(Section, Section.id == Amendment.section_id)
+                  .where(meeting_amendments.c.meeting_id == meeting_id, Amendment.hidden_at.is_(None)))
+    found: tuple[list, list, list] = ([], [], [])
+    for kind, id_, text, document_title in db.session.execute(
+            union_all(proposals, sections, amendments).order_by("kind", "id")):
+        found[kind].append((id_, text, document_title) if kind == 1 else (id_, text))
+    return Outcomes(*found)
 
 
 WHEN = ("upcoming", "past")

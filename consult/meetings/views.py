@@ -74,13 +74,17 @@ def month():
 
 @bp.route("/meetings/<int:meeting_id>")
 def detail(meeting_id: int):
-    return _detail_page(_meeting_or_404(meeting_id))
+    meeting = services.find_meeting(meeting_id)
+    if meeting is None:
+        abort(404)
+    return _detail_page(meeting)
 
 
 def _detail_page(meeting: Meeting, status: int = 200):
     registration = services.my_registration(current_user, meeting)
     return render_template(
         "meetings/detail.html", meeting=meeting, registration=registration,
+        outcomes=services.outcomes(meeting.id),
         position=services.waitlist_position(registration),
         show_online_url=services.can_see_online_url(current_user, meeting, registration),
         can_manage=permissions.can_manage_meeting(current_user, meeting),
