@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import url_for
@@ -416,6 +416,33 @@ def load_call(call_id: int) -> FundingCall | None:
     return db.session.scalar(select(FundingCall).where(FundingCall.id == call_id).options(
         selectinload(FundingCall.plans),
         selectinload(FundingCall.interests).joinedload(CallInterest.organization)))
+
+
+class Interested(NamedTuple):
+    """An organisation whose interest in a call stands, as the call's page lists it."""
+    organization_id: int
+    name: str
+    role: str
+    note: str
+    confirmed: bool
+
+
+def consortium(call_id: int) -> list[Interested]:
+    """The standing interests in a call, confirmed ones first (one query)."""
+    return [Interested(*row) for row in db.session.execute(
+        select(CallInterest.organization_id, Organization.name, CallInterest.role,
+               CallInterest.note, CallInterest.confirmed)
+        .join(Organization, Organization.id == CallInterest.organization_id)
+        .where(CallInterest.call_id == call_id, CallInterest.withdrawn_at.is_(None))
+        .order_by(CallInterest.confirmed.desc(), CallInterest.id))]
+
+
+def plans_of_call(call_id: int) -> list[tuple[int, str]]:
+    """(id, title) of the action plans the call could fund, by title (one query)."""
+    return [tuple(row) for row in db.session.execute(
+        select(ActionPlan.id, ActionPlan.title)
+        .join(call_plans, call_plans.c.plan_id == ActionPlan.id)
+        .where(call_plans.c.call_id == call_id).order_by(ActionPlan.title, ActionPlan.id))]
 
 
 def calls_for_plan(plan_id: int) -> list[FundingCall]:

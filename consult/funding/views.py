@@ -38,6 +38,7 @@ def _render_detail(call: FundingCall, *, interest_form: InterestForm | None = No
         interest_form.organization_id.choices = options((str(o.id), o.name) for o in organizations)
     return render_template(
         "funding/detail.html", call=call, today=services.rome_today(),
+        plans=services.plans_of_call(call.id), interests=services.consortium(call.id),
         interest_form=interest_form, editable_ids={o.id for o in organizations},
         consortium_form=ConsortiumForm(), withdraw_form=WithdrawForm(),
     ), status
@@ -52,7 +53,7 @@ def _loaded_or_404(call_id: int) -> FundingCall:
 
 @bp.route("/funding-calls/<int:call_id>")
 def detail(call_id: int):
-    return _render_detail(_loaded_or_404(call_id))
+    return _render_detail(get_or_404(FundingCall, call_id))
 
 
 def _plan_choices() -> list[tuple[str, str]]:
@@ -115,7 +116,7 @@ def express_interest(call_id: int):
     if call.ok:
         flash(_("Your organisation's interest has been recorded. The office will tell you about the consortium."), "success")
         return redirect(url_for("funding.detail", call_id=call_id, _anchor="consortium"))
-    return _render_detail(services.load_call(call_id), interest_form=form, status=call.status)
+    return _render_detail(funding_call, interest_form=form, status=call.status)
 
 
 @bp.route("/funding-calls/<int:call_id>/interest/<int:organization_id>/withdraw", methods=["POST"])
