@@ -40,7 +40,6 @@ def _render_detail(call: FundingCall, *, interest_form: InterestForm | None = No
         "funding/detail.html", call=call, today=services.rome_today(),
         plans=services.plans_of_call(call.id), interests=services.consortium(call.id),
         interest_form=interest_form, editable_ids={o.id for o in organizations},
-        consortium_form=ConsortiumForm(), withdraw_form=WithdrawForm(),
     ), status
 
 

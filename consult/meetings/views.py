@@ -88,7 +88,10 @@ def _detail_page(meeting: Meeting, status: int = 200):
         position=services.waitlist_position(registration),
         show_online_url=services.can_see_online_url(current_user, meeting, registration),
         can_manage=permissions.can_manage_meeting(current_user, meeting),
-        has_started=meeting.starts_at <= utcnow(), action_form=ActionForm(),
+        has_started=meeting.starts_at <= utcnow(),
+        # Its buttons are for logged-in accounts only: a form costs a visitor's page its
+        # CSRF token (and WTForms' catalogue).
+        action_form=ActionForm() if current_user.is_authenticated else None,
     ), status
 
 
