@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, bindparam, case, func, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
@@ -429,20 +430,31 @@ class Interested(NamedTuple):
 
 def consortium(call_id: int) -> list[Interested]:
     """The standing interests in a call, confirmed ones first (one query)."""
-    return [Interested(*row) for row in db.session.execute(
-        select(CallInterest.organization_id, Organization.name, CallInterest.role,
-               CallInterest.note, CallInterest.confirmed)
-        .join(Organization, Organization.id == CallInterest.organization_id)
-        .where(CallInterest.call_id == call_id, CallInterest.withdrawn_at.is_(None))
-        .order_by(CallInterest.confirmed.desc(), CallInterest.id))]
+    return [Interested(*row) for row in db.session.execute(_consortium_statement(),
+                                                           {"call_id": call_id})]
 
 
 def plans_of_call(call_id: int) -> list[tuple[int, str]]:
     """(id, title) of the action plans the call could fund, by title (one query)."""
-    return [tuple(row) for row in db.session.execute(
-        select(ActionPlan.id, ActionPlan.title)
-        .join(call_plans, call_plans.c.plan_id == ActionPlan.id)
-        .where(call_plans.c.call_id == call_id).order_by(ActionPlan.title, ActionPlan.id))]
+    return [tuple(row) for row in db.session.execute(_plans_statement(), {"call_id": call_id})]
+
+
+# The call page's statements are built once (building one costs more than running it).
+@cache
+def _consortium_statement():
+    return (select(CallInterest.organization_id, Organization.name, CallInterest.role,
+                   CallInterest.note, CallInterest.confirmed)
+            .join(Organization, Organization.id == CallInterest.organization_id)
+            .where(CallInterest.call_id == bindparam("call_id"), CallInterest.withdrawn_at.is_(None))
+            .order_by(CallInterest.confirmed.desc(), CallInterest.id))
+
+
+@cache
+def _plans_statement():
+    return (select(ActionPlan.id, ActionPlan.title)
+            .join(call_plans, call_plans.c.plan_id == ActionPlan.id)
+            .where(call_plans.c.call_id == bindparam("call_id"))
+            .order_by(ActionPlan.title, ActionPlan.id))
 
 
 def calls_for_plan(plan_id: int) -> list[FundingCall]:

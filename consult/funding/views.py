@@ -50,9 +50,14 @@ def _loaded_or_404(call_id: int) -> FundingCall:
     return call
 
 
+# What the call's page shows of the call itself (its plans and consortium are read apart).
+PAGE_COLUMNS = ("title", "programme", "reference", "opens_on", "deadline", "budget_eur", "url",
+                "description", "is_demo")
+
+
 @bp.route("/funding-calls/<int:call_id>")
 def detail(call_id: int):
-    return _render_detail(get_or_404(FundingCall, call_id))
+    return _render_detail(get_or_404(FundingCall, call_id, only=PAGE_COLUMNS))
 
 
 def _plan_choices() -> list[tuple[str, str]]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import String, and_, func, literal, or_, select, union_all, update
+from sqlalchemy import String, and_, bindparam, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from consult import permissions
@@ -566,8 +567,14 @@ def find_meeting(meeting_id) -> Meeting | None:
     besides outcomes()."""
     if not is_valid_id(meeting_id):
         return None
-    return db.session.get(Meeting, meeting_id, options=[
-        joinedload(Meeting.process), joinedload(Meeting.organization)])
+    return db.session.scalar(_meeting_statement(), {"meeting_id": meeting_id})
+
+
+# The detail page's statements are built once (building one costs more than running it).
+@cache
+def _meeting_statement():
+    return (select(Meeting).options(joinedload(Meeting.process), joinedload(Meeting.organization))
+            .where(Meeting.id == bindparam("meeting_id")))
 
 
 class Outcomes(NamedTuple):
@@ -584,11 +591,20 @@ class Outcomes(NamedTuple):
 
 def outcomes(meeting_id: int) -> Outcomes:
     """The meeting's outcomes (one query, only the columns its page shows)."""
+    found: tuple[list, list, list] = ([], [], [])
+    for kind, id_, text, document_title in db.session.execute(
+            _outcomes_statement(), {"meeting_id": meeting_id}):
+        found[kind].append((id_, text, document_title) if kind == 1 else (id_, text))
+    return Outcomes(*found)
+
+
+@cache
+def _outcomes_statement():
     from consult.documents.models import Amendment, Document, Section
     from consult.meetings.models import meeting_amendments, meeting_proposals, meeting_sections
     from consult.proposals.models import Proposal
 
-    nothing = literal(None, String)
+    meeting_id, nothing = bindparam("meeting_id"), literal(None, String)
     proposals = (select(literal(0).label("kind"), Proposal.id, Proposal.title, nothing)
                  .join(meeting_proposals, meeting_proposals.c.proposal_id == Proposal.id)
                  .where(meeting_proposals.c.meeting_id == meeting_id))
@@ -600,11 +616,7 @@ def outcomes(meeting_id: int) -> Outcomes:
                   .join(meeting_amendments, meeting_amendments.c.amendment_id == Amendment.id)
                   .join(Section, Section.id == Amendment.section_id)
                   .where(meeting_amendments.c.meeting_id == meeting_id, Amendment.hidden_at.is_(None)))
-    found: tuple[list, list, list] = ([], [], [])
-    for kind, id_, text, document_title in db.session.execute(
-            union_all(proposals, sections, amendments).order_by("kind", "id")):
-        found[kind].append((id_, text, document_title) if kind == 1 else (id_, text))
-    return Outcomes(*found)
+    return union_all(proposals, sections, amendments).order_by("kind", "id")
 
 
 WHEN = ("upcoming", "past")
