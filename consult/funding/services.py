@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, case, func, literal, select
+from sqlalchemy import Date, Select, bindparam, case, func, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
@@ -30,7 +30,7 @@ from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
 from consult.funding.cards import CallCard, card_of
 from consult.funding.models import (
-    INTEREST_ROLES, PROGRAMMES, CallInterest, FundingCall, call_plans,
+    CALL_STATUSES, INTEREST_ROLES, PROGRAMMES, CallInterest, FundingCall, call_plans,
 )
 from consult.notifications.services import notify
 from consult.pagination import PageNumbers
@@ -352,9 +352,10 @@ def _status_expression(today: date):
                 (FundingCall.deadline >= today, literal("open")), else_=literal("closed"))
 
 
-def _filters(status: str | None, programme: str | None, today: date) -> list:
+def _filters(status: str | None, programme, today) -> list:
+    """The board's filters; `programme` None for any (a value or a bound parameter)."""
     filters = []
-    if programme:
+    if programme is not None:
         filters.append(FundingCall.programme == programme)
     if status == "upcoming":
         filters.append(FundingCall.opens_on > today)
@@ -367,7 +368,7 @@ def _filters(status: str | None, programme: str | None, today: date) -> list:
     return filters
 
 
-def _order(today: date) -> tuple:
+def _order(today) -> tuple:
     """Open calls first (nearest deadline first), then upcoming, then closed (latest first)."""
     rank = case((FundingCall.opens_on > today, 1), (FundingCall.deadline >= today, 0), else_=2)
     still_open = case((FundingCall.deadline >= today, FundingCall.deadline), else_=None)
@@ -378,7 +379,8 @@ def calls_query(*, status: str | None = None, programme: str | None = None,
                 today: date | None = None) -> Select:
     """The calls in the board's order (_order)."""
     today = today or rome_today()
-    return select(FundingCall).where(*_filters(status, programme, today)).order_by(*_order(today))
+    return (select(FundingCall).where(*_filters(status, programme or None, today))
+            .order_by(*_order(today)))
 
 
 @dataclass
@@ -393,23 +395,34 @@ class CardPage(PageNumbers):
 def list_cards(*, status: str | None = None, programme: str | None = None, page: int = 1,
                per_page: int = PER_PAGE, today: date | None = None) -> CardPage:
     """One page of the board's cards, in the board's order: two queries (the page with its
-    interest counts, the total). The page's ids are sorted alone, then only their rows read."""
+    interest counts, the total)."""
     today = today or rome_today()
     page = max(page or 1, 1)
-    filters, order = _filters(status, programme, today), _order(today)
+    values = {"today": today, "programme": programme, "limit": per_page,
+              "offset": (page - 1) * per_page}
+    status = status if not status or status in CALL_STATUSES else "unknown"
+    page_statement, count_statement = _cards_statements(status, bool(programme))
+    items = [card_of(*row, today=today) for row in db.session.execute(page_statement, values)]
+    return CardPage(items, page, per_page, db.session.scalar(count_statement, values))
+
+
+@cache
+def _cards_statements(status: str | None, by_programme: bool):
+    """The board's statements for each kind of filter, built once. The page's ids are
+    sorted alone, then only their rows read, with their interest counts."""
+    today = bindparam("today", type_=Date())
+    filters = _filters(status, bindparam("programme") if by_programme else None, today)
+    order = _order(today)
     page_ids = (select(FundingCall.id).where(*filters).order_by(*order)
-                .limit(per_page).offset((page - 1) * per_page))
+                .limit(bindparam("limit")).offset(bindparam("offset")))
     interested = (select(func.count()).where(CallInterest.call_id == FundingCall.id,
                                              CallInterest.withdrawn_at.is_(None))
                   .correlate(FundingCall).scalar_subquery())
-    rows = db.session.execute(
-        select(FundingCall.id, FundingCall.title, FundingCall.is_demo, FundingCall.opens_on,
-               FundingCall.deadline, FundingCall.programme, FundingCall.budget_eur,
-               FundingCall.reference, interested)
-        .where(FundingCall.id.in_(page_ids)).order_by(*order))
-    items = [card_of(*row, today=today) for row in rows]
-    total = db.session.scalar(select(func.count()).select_from(FundingCall).where(*filters))
-    return CardPage(items, page, per_page, total)
+    page = (select(FundingCall.id, FundingCall.title, FundingCall.is_demo, FundingCall.opens_on,
+                   FundingCall.deadline, FundingCall.programme, FundingCall.budget_eur,
+                   FundingCall.reference, interested)
+            .where(FundingCall.id.in_(page_ids)).order_by(*order))
+    return page, select(func.count()).select_from(FundingCall).where(*filters)
 
 
 def load_call(call_id: int) -> FundingCall | None:

@@ -659,36 +659,41 @@ class CardPage(PageNumbers):
     total: int
 
 
-def _card_order(when: str) -> tuple:
-    if when == "past":
-        return Meeting.starts_at.desc(), Meeting.id.desc()
-    return Meeting.starts_at, Meeting.id
-
-
 def list_cards(*, when: str = "upcoming", process_id: int | None = None, page: int = 1,
                per_page: int = PER_PAGE, now: datetime | None = None) -> CardPage:
     """A page of the list's cards, as list_meetings orders them: two queries (the page, the
-    total), any data size. The page's ids are found on an index alone (ix_meetings_ends_at
-    has what the filter and the order read), then only those rows are read: walking the
-    starts_at index instead passed every past meeting before the first upcoming one."""
-    now = now or utcnow()
+    total), any data size."""
     page = max(page or 1, 1)
-    which = Meeting.ends_at < now if when == "past" else Meeting.ends_at >= now
-    filters = (which, Meeting.process_id == process_id) if process_id else (which,)
-    order = _card_order(when)
+    values = {"now": now or utcnow(), "process_id": process_id, "limit": per_page,
+              "offset": (page - 1) * per_page}
+    page_statement, count_statement = _cards_statements(when == "past", bool(process_id))
+    items = [MeetingCard(*row[:6], bool(row[6]), *row[7:])
+             for row in db.session.execute(page_statement, values)]
+    return CardPage(items, page, per_page, db.session.scalar(count_statement, values))
+
+
+@cache
+def _cards_statements(past: bool, of_a_process: bool):
+    """The list's statements for each kind of filter, built once. The page's ids are found
+    on an index alone (ix_meetings_ends_at has what the filter and the order read), then
+    only those rows are read: walking the starts_at index instead passed every past
+    meeting before the first upcoming one."""
+    now = bindparam("now", type_=Meeting.ends_at.type)
+    filters = [Meeting.ends_at < now if past else Meeting.ends_at >= now]
+    if of_a_process:
+        filters.append(Meeting.process_id == bindparam("process_id"))
+    order = ((Meeting.starts_at.desc(), Meeting.id.desc()) if past
+             else (Meeting.starts_at, Meeting.id))
     page_ids = (select(Meeting.id).where(*filters).order_by(*order)
-                .limit(per_page).offset((page - 1) * per_page))
-    rows = db.session.execute(
-        select(Meeting.id, Meeting.title, Meeting.is_demo, Meeting.starts_at, Meeting.status,
-               Meeting.kind, func.coalesce(Meeting.minutes, "") != "", Meeting.address,
-               Process.slug, Process.title, Organization.name, Meeting.capacity,
-               Meeting.registrations_count, Meeting.waitlist_count)
-        .join(Process, Process.id == Meeting.process_id)
-        .outerjoin(Organization, Organization.id == Meeting.organization_id)
-        .where(Meeting.id.in_(page_ids)).order_by(*order))
-    items = [MeetingCard(*row[:6], bool(row[6]), *row[7:]) for row in rows]
-    total = db.session.scalar(select(func.count()).select_from(Meeting).where(*filters))
-    return CardPage(items, page, per_page, total)
+                .limit(bindparam("limit")).offset(bindparam("offset")))
+    page = (select(Meeting.id, Meeting.title, Meeting.is_demo, Meeting.starts_at, Meeting.status,
+                   Meeting.kind, func.coalesce(Meeting.minutes, "") != "", Meeting.address,
+                   Process.slug, Process.title, Organization.name, Meeting.capacity,
+                   Meeting.registrations_count, Meeting.waitlist_count)
+            .join(Process, Process.id == Meeting.process_id)
+            .outerjoin(Organization, Organization.id == Meeting.organization_id)
+            .where(Meeting.id.in_(page_ids)).order_by(*order))
+    return page, select(func.count()).select_from(Meeting).where(*filters)
 
 
 @dataclass
