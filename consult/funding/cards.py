@@ -20,13 +20,16 @@ class CallCard(NamedTuple):
     interested: int           # organisations whose interest stands
 
 
+def state_of(opens_on: date, deadline: date, today: date) -> tuple[str, int]:
+    """The call's state today and the days until its next date (CallCard.state, .days)."""
+    if today < opens_on:
+        return "upcoming", (opens_on - today).days
+    if today <= deadline:
+        return "open", (deadline - today).days
+    return "closed", 0
+
+
 def card_of(id_: int, title: str, is_demo: bool, opens_on: date, deadline: date, programme: str,
             budget_eur: Decimal | None, reference: str, interested: int, *, today: date) -> CallCard:
-    if today < opens_on:
-        state, days = "upcoming", (opens_on - today).days
-    elif today <= deadline:
-        state, days = "open", (deadline - today).days
-    else:
-        state, days = "closed", 0
-    return CallCard(id_, title, is_demo, state, days, deadline, programme, budget_eur, reference,
-                    interested)
+    return CallCard(id_, title, is_demo, *state_of(opens_on, deadline, today), deadline, programme,
+                    budget_eur, reference, interested)

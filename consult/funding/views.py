@@ -11,6 +11,7 @@ from consult.database import get_or_404, is_valid_id
 from consult.extensions import db
 from consult.forms import options
 from consult.funding import bp, services
+from consult.funding.cards import state_of
 from consult.funding.forms import (
     CallFilterForm, CallForm, ConsortiumForm, InterestForm, WithdrawForm,
 )
@@ -36,8 +37,9 @@ def _render_detail(call: FundingCall, *, interest_form: InterestForm | None = No
         interest_form = InterestForm(formdata=None)
     if interest_form is not None:
         interest_form.organization_id.choices = options((str(o.id), o.name) for o in organizations)
+    state, days = state_of(call.opens_on, call.deadline, services.rome_today())
     return render_template(
-        "funding/detail.html", call=call, today=services.rome_today(),
+        "funding/detail.html", call=call, state=state, days=days,
         plans=services.plans_of_call(call.id), interests=services.consortium(call.id),
         interest_form=interest_form, editable_ids={o.id for o in organizations},
     ), status
