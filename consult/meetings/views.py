@@ -15,6 +15,7 @@ from consult.exports import csv_response
 from consult.extensions import db
 from consult.forms import options
 from consult.meetings import bp, ical, services
+from consult.meetings.cards import facts_of
 from consult.meetings.forms import (
     ActionForm, CancelForm, FilterForm, MeetingForm, MessageForm, MinutesForm, NewMeetingForm,
 )
@@ -82,11 +83,11 @@ def detail(meeting_id: int):
 
 def _detail_page(meeting: Meeting, status: int = 200):
     registration = services.my_registration(current_user, meeting)
+    show_online_url = services.can_see_online_url(current_user, meeting, registration)
     return render_template(
         "meetings/detail.html", meeting=meeting, registration=registration,
-        outcomes=services.outcomes(meeting.id),
+        facts=facts_of(meeting, show_online_url), outcomes=services.outcomes(meeting.id),
         position=services.waitlist_position(registration),
-        show_online_url=services.can_see_online_url(current_user, meeting, registration),
         can_manage=permissions.can_manage_meeting(current_user, meeting),
         has_started=meeting.starts_at <= utcnow(),
         # Its buttons are for logged-in accounts only: a form costs a visitor's page its
