@@ -8,14 +8,16 @@ Europe/Rome calendar; `today` can be given (tests, reminders) and defaults to no
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Date, Select, bindparam, case, func, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult import permissions
@@ -26,10 +28,12 @@ from consult.errors import Conflict, NotFound, PermissionDenied
 from consult.extensions import db
 from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
+from consult.funding.cards import CallCard, card_of
 from consult.funding.models import (
-    INTEREST_ROLES, PROGRAMMES, CallInterest, FundingCall, call_plans,
+    CALL_STATUSES, INTEREST_ROLES, PROGRAMMES, CallInterest, FundingCall, call_plans,
 )
 from consult.notifications.services import notify
+from consult.pagination import PageNumbers
 from consult.plans.models import ActionPlan
 from consult.plans.parsing import parse_date, parse_euros
 
@@ -348,31 +352,77 @@ def _status_expression(today: date):
                 (FundingCall.deadline >= today, literal("open")), else_=literal("closed"))
 
 
-def calls_query(*, status: str | None = None, programme: str | None = None,
-                today: date | None = None) -> Select:
-    """Open calls first (nearest deadline first), then upcoming, then closed (latest first)."""
-    today = today or rome_today()
-    query = select(FundingCall)
-    if programme:
-        query = query.where(FundingCall.programme == programme)
+def _filters(status: str | None, programme, today) -> list:
+    """The board's filters; `programme` None for any (a value or a bound parameter)."""
+    filters = []
+    if programme is not None:
+        filters.append(FundingCall.programme == programme)
     if status == "upcoming":
-        query = query.where(FundingCall.opens_on > today)
+        filters.append(FundingCall.opens_on > today)
     elif status == "open":
-        query = query.where(FundingCall.opens_on <= today, FundingCall.deadline >= today)
+        filters += [FundingCall.opens_on <= today, FundingCall.deadline >= today]
     elif status == "closed":
-        query = query.where(FundingCall.deadline < today)
+        filters.append(FundingCall.deadline < today)
     elif status:
-        query = query.where(literal(False))
+        filters.append(literal(False))
+    return filters
+
+
+def _order(today) -> tuple:
+    """Open calls first (nearest deadline first), then upcoming, then closed (latest first)."""
     rank = case((FundingCall.opens_on > today, 1), (FundingCall.deadline >= today, 0), else_=2)
     still_open = case((FundingCall.deadline >= today, FundingCall.deadline), else_=None)
-    return query.order_by(rank, still_open.asc(), FundingCall.deadline.desc(), FundingCall.id)
+    return rank, still_open.asc(), FundingCall.deadline.desc(), FundingCall.id
 
 
-def list_calls(*, page: int = 1, per_page: int = PER_PAGE, **filters):
-    """One page of calls with their plans and interests (three queries in all)."""
-    query = calls_query(**filters).options(
-        selectinload(FundingCall.plans), selectinload(FundingCall.interests))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
+def calls_query(*, status: str | None = None, programme: str | None = None,
+                today: date | None = None) -> Select:
+    """The calls in the board's order (_order)."""
+    today = today or rome_today()
+    return (select(FundingCall).where(*_filters(status, programme or None, today))
+            .order_by(*_order(today)))
+
+
+@dataclass
+class CardPage(PageNumbers):
+    """A page of the board's cards, shaped like Flask-SQLAlchemy's Pagination."""
+    items: list[CallCard]
+    page: int
+    per_page: int
+    total: int
+
+
+def list_cards(*, status: str | None = None, programme: str | None = None, page: int = 1,
+               per_page: int = PER_PAGE, today: date | None = None) -> CardPage:
+    """One page of the board's cards, in the board's order: two queries (the page with its
+    interest counts, the total)."""
+    today = today or rome_today()
+    page = max(page or 1, 1)
+    values = {"today": today, "programme": programme, "limit": per_page,
+              "offset": (page - 1) * per_page}
+    status = status if not status or status in CALL_STATUSES else "unknown"
+    page_statement, count_statement = _cards_statements(status, bool(programme))
+    items = [card_of(*row, today=today) for row in db.session.execute(page_statement, values)]
+    return CardPage(items, page, per_page, db.session.scalar(count_statement, values))
+
+
+@cache
+def _cards_statements(status: str | None, by_programme: bool):
+    """The board's statements for each kind of filter, built once. The page's ids are
+    sorted alone, then only their rows read, with their interest counts."""
+    today = bindparam("today", type_=Date())
+    filters = _filters(status, bindparam("programme") if by_programme else None, today)
+    order = _order(today)
+    page_ids = (select(FundingCall.id).where(*filters).order_by(*order)
+                .limit(bindparam("limit")).offset(bindparam("offset")))
+    interested = (select(func.count()).where(CallInterest.call_id == FundingCall.id,
+                                             CallInterest.withdrawn_at.is_(None))
+                  .correlate(FundingCall).scalar_subquery())
+    page = (select(FundingCall.id, FundingCall.title, FundingCall.is_demo, FundingCall.opens_on,
+                   FundingCall.deadline, FundingCall.programme, FundingCall.budget_eur,
+                   FundingCall.reference, interested)
+            .where(FundingCall.id.in_(page_ids)).order_by(*order))
+    return page, select(func.count()).select_from(FundingCall).where(*filters)
 
 
 def load_call(call_id: int) -> FundingCall | None:
@@ -380,6 +430,44 @@ def load_call(call_id: int) -> FundingCall | None:
     return db.session.scalar(select(FundingCall).where(FundingCall.id == call_id).options(
         selectinload(FundingCall.plans),
         selectinload(FundingCall.interests).joinedload(CallInterest.organization)))
+
+
+class Interested(NamedTuple):
+    """An organisation whose interest in a call stands, as the call's page lists it."""
+    organization_id: int
+    name: str
+    role: str
+    note: str
+    confirmed: bool
+
+
+def consortium(call_id: int) -> list[Interested]:
+    """The standing interests in a call, confirmed ones first (one query)."""
+    return [Interested(*row) for row in db.session.execute(_consortium_statement(),
+                                                           {"call_id": call_id})]
+
+
+def plans_of_call(call_id: int) -> list[tuple[int, str]]:
+    """(id, title) of the action plans the call could fund, by title (one query)."""
+    return [tuple(row) for row in db.session.execute(_plans_statement(), {"call_id": call_id})]
+
+
+# The call page's statements are built once (building one costs more than running it).
+@cache
+def _consortium_statement():
+    return (select(CallInterest.organization_id, Organization.name, CallInterest.role,
+                   CallInterest.note, CallInterest.confirmed)
+            .join(Organization, Organization.id == CallInterest.organization_id)
+            .where(CallInterest.call_id == bindparam("call_id"), CallInterest.withdrawn_at.is_(None))
+            .order_by(CallInterest.confirmed.desc(), CallInterest.id))
+
+
+@cache
+def _plans_statement():
+    return (select(ActionPlan.id, ActionPlan.title)
+            .join(call_plans, call_plans.c.plan_id == ActionPlan.id)
+            .where(call_plans.c.call_id == bindparam("call_id"))
+            .order_by(ActionPlan.title, ActionPlan.id))
 
 
 def calls_for_plan(plan_id: int) -> list[FundingCall]:

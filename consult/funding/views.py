@@ -11,6 +11,7 @@ from consult.database import get_or_404, is_valid_id
 from consult.extensions import db
 from consult.forms import options
 from consult.funding import bp, services
+from consult.funding.cards import state_of
 from consult.funding.forms import (
     CallFilterForm, CallForm, ConsortiumForm, InterestForm, WithdrawForm,
 )
@@ -23,10 +24,10 @@ from consult.web import page_number, require, service_call
 def index():
     filters = {"status": request.args.get("status") or None,
                "programme": request.args.get("programme") or None}
-    calls = services.list_calls(page=page_number(), **filters)
+    calls = services.list_cards(page=page_number(), **filters)
     url_args = {name: value for name, value in filters.items() if value}
     return render_template("funding/index.html", calls=calls, form=CallFilterForm(request.args),
-                           url_args=url_args, today=services.rome_today())
+                           url_args=url_args)
 
 
 def _render_detail(call: FundingCall, *, interest_form: InterestForm | None = None,
@@ -36,10 +37,11 @@ def _render_detail(call: FundingCall, *, interest_form: InterestForm | None = No
         interest_form = InterestForm(formdata=None)
     if interest_form is not None:
         interest_form.organization_id.choices = options((str(o.id), o.name) for o in organizations)
+    state, days = state_of(call.opens_on, call.deadline, services.rome_today())
     return render_template(
-        "funding/detail.html", call=call, today=services.rome_today(),
+        "funding/detail.html", call=call, state=state, days=days,
+        plans=services.plans_of_call(call.id), interests=services.consortium(call.id),
         interest_form=interest_form, editable_ids={o.id for o in organizations},
-        consortium_form=ConsortiumForm(), withdraw_form=WithdrawForm(),
     ), status
 
 
@@ -50,9 +52,14 @@ def _loaded_or_404(call_id: int) -> FundingCall:
     return call
 
 
+# What the call's page shows of the call itself (its plans and consortium are read apart).
+PAGE_COLUMNS = ("title", "programme", "reference", "opens_on", "deadline", "budget_eur", "url",
+                "description", "is_demo")
+
+
 @bp.route("/funding-calls/<int:call_id>")
 def detail(call_id: int):
-    return _render_detail(_loaded_or_404(call_id))
+    return _render_detail(get_or_404(FundingCall, call_id, only=PAGE_COLUMNS))
 
 
 def _plan_choices() -> list[tuple[str, str]]:
@@ -115,7 +122,7 @@ def express_interest(call_id: int):
     if call.ok:
         flash(_("Your organisation's interest has been recorded. The office will tell you about the consortium."), "success")
         return redirect(url_for("funding.detail", call_id=call_id, _anchor="consortium"))
-    return _render_detail(services.load_call(call_id), interest_form=form, status=call.status)
+    return _render_detail(funding_call, interest_form=form, status=call.status)
 
 
 @bp.route("/funding-calls/<int:call_id>/interest/<int:organization_id>/withdraw", methods=["POST"])

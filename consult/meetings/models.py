@@ -37,7 +37,12 @@ meeting_amendments = Table(
 
 class Meeting(CreatedAtMixin, db.Model):
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_starts_at", "starts_at", "id"),)
+    __table_args__ = (
+        Index("ix_meetings_starts_at", "starts_at", "id"),
+        # The upcoming list finds its page's ids and its total on this index alone: the
+        # meetings not yet ended are the newest few of many.
+        Index("ix_meetings_ends_at", "ends_at", "starts_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("processes.id"), index=True)

@@ -12,12 +12,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import String, and_, bindparam, func, literal, or_, select, union_all, update
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from consult import permissions
 from consult.accounts.models import Organization, User
@@ -26,9 +27,11 @@ from consult.database import is_valid_id, read, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.meetings import mailing
+from consult.meetings.cards import MeetingCard
 from consult.meetings.models import (
     ACCESS_FEATURES, KINDS, STATUSES, Meeting, Registration,
 )
+from consult.pagination import PageNumbers
 from consult.processes.models import Process
 
 ROME = ZoneInfo("Europe/Rome")
@@ -559,6 +562,63 @@ def get_meeting(meeting_id) -> Meeting | None:
     ])
 
 
+def find_meeting(meeting_id) -> Meeting | None:
+    """A meeting with its process and organisation (one query): what its page reads of it
+    besides outcomes()."""
+    if not is_valid_id(meeting_id):
+        return None
+    return db.session.scalar(_meeting_statement(), {"meeting_id": meeting_id})
+
+
+# The detail page's statements are built once (building one costs more than running it).
+@cache
+def _meeting_statement():
+    return (select(Meeting).options(joinedload(Meeting.process), joinedload(Meeting.organization))
+            .where(Meeting.id == bindparam("meeting_id")))
+
+
+class Outcomes(NamedTuple):
+    """What a meeting produced, as its page lists it: (id, title) of the proposals, (id,
+    heading, document title) of the sections of published documents, (id, section heading)
+    of the amendments not hidden."""
+    proposals: list[tuple[int, str]]
+    sections: list[tuple[int, str, str]]
+    amendments: list[tuple[int, str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.proposals or self.sections or self.amendments)
+
+
+def outcomes(meeting_id: int) -> Outcomes:
+    """The meeting's outcomes (one query, only the columns its page shows)."""
+    found: tuple[list, list, list] = ([], [], [])
+    for kind, id_, text, document_title in db.session.execute(
+            _outcomes_statement(), {"meeting_id": meeting_id}):
+        found[kind].append((id_, text, document_title) if kind == 1 else (id_, text))
+    return Outcomes(*found)
+
+
+@cache
+def _outcomes_statement():
+    from consult.documents.models import Amendment, Document, Section
+    from consult.meetings.models import meeting_amendments, meeting_proposals, meeting_sections
+    from consult.proposals.models import Proposal
+
+    meeting_id, nothing = bindparam("meeting_id"), literal(None, String)
+    proposals = (select(literal(0).label("kind"), Proposal.id, Proposal.title, nothing)
+                 .join(meeting_proposals, meeting_proposals.c.proposal_id == Proposal.id)
+                 .where(meeting_proposals.c.meeting_id == meeting_id))
+    sections = (select(literal(1), Section.id, Section.heading, Document.title)
+                .join(meeting_sections, meeting_sections.c.section_id == Section.id)
+                .join(Document, Document.id == Section.document_id)
+                .where(meeting_sections.c.meeting_id == meeting_id, Document.is_published))
+    amendments = (select(literal(2), Amendment.id, Section.heading, nothing)
+                  .join(meeting_amendments, meeting_amendments.c.amendment_id == Amendment.id)
+                  .join(Section, Section.id == Amendment.section_id)
+                  .where(meeting_amendments.c.meeting_id == meeting_id, Amendment.hidden_at.is_(None)))
+    return union_all(proposals, sections, amendments).order_by("kind", "id")
+
+
 WHEN = ("upcoming", "past")
 
 
@@ -588,6 +648,52 @@ def list_meetings(*, when: str = "upcoming", process_id: int | None = None, page
                        starts_before=starts_before)
     return db.paginate(query, page=max(page or 1, 1), per_page=per_page, max_per_page=100,
                        error_out=False)
+
+
+@dataclass
+class CardPage(PageNumbers):
+    """A page of the list's cards, shaped like Flask-SQLAlchemy's Pagination."""
+    items: list[MeetingCard]
+    page: int
+    per_page: int
+    total: int
+
+
+def list_cards(*, when: str = "upcoming", process_id: int | None = None, page: int = 1,
+               per_page: int = PER_PAGE, now: datetime | None = None) -> CardPage:
+    """A page of the list's cards, as list_meetings orders them: two queries (the page, the
+    total), any data size."""
+    page = max(page or 1, 1)
+    values = {"now": now or utcnow(), "process_id": process_id, "limit": per_page,
+              "offset": (page - 1) * per_page}
+    page_statement, count_statement = _cards_statements(when == "past", bool(process_id))
+    items = [MeetingCard(*row[:6], bool(row[6]), *row[7:])
+             for row in db.session.execute(page_statement, values)]
+    return CardPage(items, page, per_page, db.session.scalar(count_statement, values))
+
+
+@cache
+def _cards_statements(past: bool, of_a_process: bool):
+    """The list's statements for each kind of filter, built once. The page's ids are found
+    on an index alone (ix_meetings_ends_at has what the filter and the order read), then
+    only those rows are read: walking the starts_at index instead passed every past
+    meeting before the first upcoming one."""
+    now = bindparam("now", type_=Meeting.ends_at.type)
+    filters = [Meeting.ends_at < now if past else Meeting.ends_at >= now]
+    if of_a_process:
+        filters.append(Meeting.process_id == bindparam("process_id"))
+    order = ((Meeting.starts_at.desc(), Meeting.id.desc()) if past
+             else (Meeting.starts_at, Meeting.id))
+    page_ids = (select(Meeting.id).where(*filters).order_by(*order)
+                .limit(bindparam("limit")).offset(bindparam("offset")))
+    page = (select(Meeting.id, Meeting.title, Meeting.is_demo, Meeting.starts_at, Meeting.status,
+                   Meeting.kind, func.coalesce(Meeting.minutes, "") != "", Meeting.address,
+                   Process.slug, Process.title, Organization.name, Meeting.capacity,
+                   Meeting.registrations_count, Meeting.waitlist_count)
+            .join(Process, Process.id == Meeting.process_id)
+            .outerjoin(Organization, Organization.id == Meeting.organization_id)
+            .where(Meeting.id.in_(page_ids)).order_by(*order))
+    return page, select(func.count()).select_from(Meeting).where(*filters)
 
 
 @dataclass

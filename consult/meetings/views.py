@@ -15,6 +15,7 @@ from consult.exports import csv_response
 from consult.extensions import db
 from consult.forms import options
 from consult.meetings import bp, ical, services
+from consult.meetings.cards import facts_of
 from consult.meetings.forms import (
     ActionForm, CancelForm, FilterForm, MeetingForm, MessageForm, MinutesForm, NewMeetingForm,
 )
@@ -46,12 +47,14 @@ def _process_filter() -> int | None:
 @bp.route("/meetings")
 def index():
     form = FilterForm(request.args)
-    form.process_id.choices = options(((str(p.id), p.title) for p in process_services.all_processes()),
+    processes = tuple(process_services.process_options())
+    form.process_id.choices = options(((str(id_), title) for id_, title in processes),
                                       empty=_("Any process"))
     when = form.when.data if form.when.data in services.WHEN else "upcoming"
-    page = services.list_meetings(when=when, process_id=_process_filter(), page=page_number())
+    page = services.list_cards(when=when, process_id=_process_filter(), page=page_number())
     url_args = {name: value for name, value in request.args.items() if name != "page" and value}
-    return render_template("meetings/index.html", page=page, form=form, when=when, url_args=url_args)
+    return render_template("meetings/index.html", page=page, form=form, when=when, url_args=url_args,
+                           processes=processes)
 
 
 @bp.route("/meetings/calendar")
@@ -72,17 +75,24 @@ def month():
 
 @bp.route("/meetings/<int:meeting_id>")
 def detail(meeting_id: int):
-    return _detail_page(_meeting_or_404(meeting_id))
+    meeting = services.find_meeting(meeting_id)
+    if meeting is None:
+        abort(404)
+    return _detail_page(meeting)
 
 
 def _detail_page(meeting: Meeting, status: int = 200):
     registration = services.my_registration(current_user, meeting)
+    show_online_url = services.can_see_online_url(current_user, meeting, registration)
     return render_template(
         "meetings/detail.html", meeting=meeting, registration=registration,
+        facts=facts_of(meeting, show_online_url), outcomes=services.outcomes(meeting.id),
         position=services.waitlist_position(registration),
-        show_online_url=services.can_see_online_url(current_user, meeting, registration),
         can_manage=permissions.can_manage_meeting(current_user, meeting),
-        has_started=meeting.starts_at <= utcnow(), action_form=ActionForm(),
+        has_started=meeting.starts_at <= utcnow(),
+        # Its buttons are for logged-in accounts only: a form costs a visitor's page its
+        # CSRF token (and WTForms' catalogue).
+        action_form=ActionForm() if current_user.is_authenticated else None,
     ), status
 
 

@@ -172,7 +172,8 @@ def test_the_list_runs_a_fixed_number_of_queries(client, process, count_queries)
     db.session.expire_all()
     with count_queries() as many:
         client.get("/meetings")
-    assert few.count == many.count
+    # The processes offered, the page, its total; the layout's city profile.
+    assert few.count == many.count == 4
 
 
 
@@ -189,11 +190,12 @@ def test_organisers_mark_a_started_meeting_as_held(client, login_as, staff, proc
 
 def test_a_meeting_page_runs_a_fixed_number_of_queries(client, login_as, staff, process, count_queries):
     meeting = make_meeting(process, starts_in=timedelta(hours=-2), capacity=50)
+    url = f"/meetings/{meeting.id}"
     login_as(staff)
-    client.get(f"/meetings/{meeting.id}")
+    client.get(url)
     db.session.expire_all()
     with count_queries() as few:
-        client.get(f"/meetings/{meeting.id}")
+        client.get(url)
     for _ in range(10):
         add_registration(meeting)
     proposals = [make_proposal(process) for _ in range(5)]
@@ -201,5 +203,30 @@ def test_a_meeting_page_runs_a_fixed_number_of_queries(client, login_as, staff, 
     db.session.commit()
     db.session.expire_all()
     with count_queries() as many:
-        assert client.get(f"/meetings/{meeting.id}").status_code == 200
-    assert few.count == many.count
+        assert client.get(url).status_code == 200
+    # The meeting, the staff account, its registration, the outcomes, the attachments; the
+    # layout's city profile and unread notifications.
+    assert few.count == many.count == 7
+
+
+def test_a_meeting_page_lists_what_it_produced_that_readers_may_see(client, staff, process):
+    from consult.database import utcnow
+    from consult.documents.services import document_sections
+    from tests.documents.factories import make_amendment, make_document
+
+    meeting = make_meeting(process, starts_in=timedelta(hours=-2))
+    published = document_sections(make_document(process, title="Published plan"))
+    draft = document_sections(make_document(process, title="Draft plan", published=False))
+    shown = make_amendment(published[0], make_user())
+    hidden = make_amendment(published[1], make_user(), text="Hidden text.")
+    hidden.hidden_at = utcnow()
+    meeting.proposals = [make_proposal(process, title="Shaded bus stops")]
+    meeting.sections = [published[1], draft[0]]
+    meeting.amendments = [shown, hidden]
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}").text
+    assert "Shaded bus stops" in page
+    assert f"/sections/{published[1].id}\">Energy</a> (Published plan)" in page
+    assert "Draft plan" not in page
+    assert f"Amendment {shown.id} to “Mobility”" in page
+    assert f"Amendment {hidden.id} " not in page
