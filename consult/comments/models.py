@@ -23,7 +23,36 @@ MAX_DEPTH = 2  # roots are depth 0: three levels in all
 MAX_LENGTH = 5000
 
 
-class Comment(CreatedAtMixin, db.Model):
+class CommentState:
+    """What a comment's columns say of it, the same for a loaded comment and for a row of
+    one (consult.comments.services.CommentRow): the one place "deleted", "hidden" and
+    "visible" are decided."""
+
+    __slots__ = ()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        """Counted and shown to everyone: neither deleted nor hidden."""
+        return self.deleted_at is None and self.hidden_at is None
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def body_html(self) -> Markup:
+        return render_markdown(self.body)
+
+
+class Comment(CommentState, CreatedAtMixin, db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_thread", "target_type", "target_id", "created_at"),
@@ -56,27 +85,6 @@ class Comment(CreatedAtMixin, db.Model):
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
     edits: Mapped[list[CommentEdit]] = relationship(
         back_populates="comment", order_by="CommentEdit.id")
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_visible(self) -> bool:
-        """Counted and shown to everyone: neither deleted nor hidden."""
-        return self.deleted_at is None and self.hidden_at is None
-
-    @property
-    def is_edited(self) -> bool:
-        return self.edited_at is not None
-
-    @property
-    def body_html(self) -> Markup:
-        return render_markdown(self.body)
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} on {self.target_type} {self.target_id}>"

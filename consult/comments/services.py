@@ -11,20 +11,20 @@ from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import Select, and_, bindparam, func, literal_column, null, or_, select, union_all
 
 from consult import permissions
 from consult.accounts.models import User
 from consult.comments.forms import HIDDEN_REASON_LABELS
-from consult.comments.models import MAX_DEPTH, MAX_LENGTH, STANCES, Comment, CommentEdit
+from consult.comments.models import (
+    MAX_DEPTH, MAX_LENGTH, STANCES, Comment, CommentEdit, CommentState,
+)
 from consult.comments.targets import target_for, target_type_of
 from consult.database import is_valid_id, read, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.follows import services as follows
 from consult.pagination import PageNumbers
-from consult.text import render_markdown
 
 ROOTS_PER_PAGE = 20
 
@@ -64,13 +64,7 @@ class CommentAuthor(NamedTuple):
         return self.display_name if self.is_active else _("Deleted participant")
 
 
-class CommentRow(NamedTuple):
-    """A comment as a thread reads it: a plain row, with its author's name beside it.
-
-    A page of a long thread holds some 150 comments: read as ORM objects they cost more
-    than the rest of the page. Rows are hashable, so a thread that is the same for every
-    reader of a kind is kept whole by the rows it shows (ThreadPage.still_key)."""
-
+class _CommentColumns(NamedTuple):
     id: int
     target_type: str
     target_id: int
@@ -90,25 +84,15 @@ class CommentRow(NamedTuple):
     author_deleted_at: datetime | None
     author_is_demo: bool | None
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
+class CommentRow(_CommentColumns, CommentState):
+    """A comment as a thread reads it: a plain row, with its author's name beside it.
 
-    @property
-    def is_visible(self) -> bool:
-        return self.deleted_at is None and self.hidden_at is None
+    A page of a long thread holds some 150 comments: read as ORM objects they cost more
+    than the rest of the page. Rows are hashable, so a thread that is the same for every
+    reader of a kind is kept whole by the rows it shows (ThreadPage.still_key)."""
 
-    @property
-    def is_edited(self) -> bool:
-        return self.edited_at is not None
-
-    @property
-    def body_html(self) -> Markup:
-        return render_markdown(self.body)
+    __slots__ = ()
 
     @property
     def author(self) -> CommentAuthor | None:
