@@ -15,17 +15,19 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from consult import filecheck, permissions
 from consult.audit.services import record
+from consult.cache import cached
 from consult.database import UTCDateTime, is_valid_id, read, utcnow
 from consult.errors import InvalidInput, NotFound, PermissionDenied
 from consult.extensions import db
+from consult.pagination import PageNumbers
 from consult.validation import clean_text, raise_if
 from consult.follows import services as follows
-from consult.news.cards import NewsCard
+from consult.news.cards import NewsCard, NewsListItem
 from consult.news.models import IMAGE_ALT_MAX, NewsImage, NewsItem
 from consult.processes.models import Process
 
@@ -261,14 +263,44 @@ def public_query(now: datetime | None = None, process_id: int | None = None) -> 
     return query.order_by(NewsItem.publish_at.desc(), NewsItem.id.desc())
 
 
-def list_news(viewer, *, page: int = 1, per_page: int = PER_PAGE):
-    """One page of news: the public ones; staff also see scheduled and unpublished items."""
-    if permissions.can_publish_news(viewer):
-        query = select(NewsItem).order_by(NewsItem.publish_at.desc(), NewsItem.id.desc())
-    else:
-        query = public_query()
-    return db.paginate(query.options(joinedload(NewsItem.process)), page=page,
-                       per_page=per_page, error_out=False, max_per_page=100)
+@dataclass
+class NewsPage(PageNumbers):
+    """A page of the news list, shaped like Flask-SQLAlchemy's Pagination."""
+    items: list[NewsListItem]
+    page: int
+    per_page: int
+    total: int
+
+
+def list_news(viewer, *, page: int = 1, per_page: int = PER_PAGE) -> NewsPage:
+    """One page of news: the public ones; staff also see scheduled and unpublished items.
+    Two queries, any data size; the public total is kept like the city figures
+    (CONSULT_STATS_CACHE_SECONDS) and may lag by that long."""
+    everything = permissions.can_publish_news(viewer)
+    page, per_page = max(page or 1, 1), min(max(per_page, 1), 100)
+    values = {"now": utcnow(), "limit": per_page, "offset": (page - 1) * per_page}
+    page_statement, count_statement = _list_statements(everything)
+    items = [NewsListItem.of_row(row) for row in read(page_statement, **values)]
+
+    def count() -> int:
+        return read(count_statement, **values).scalar_one()
+
+    seconds = 0 if everything else current_app.config.get("CONSULT_STATS_CACHE_SECONDS", 0)
+    return NewsPage(items, page, per_page, cached("public_news_count", seconds, count))
+
+
+@cache
+def _list_statements(everything: bool) -> tuple[Select, Select]:
+    """The news page's items and their total, built once (values bound when run)."""
+    filters = () if everything else _public_filters()
+    items = (select(NewsItem.id, NewsItem.title, NewsItem.summary, NewsItem.publish_at,
+                    NewsItem.is_demo, NewsItem.unpublished_at, *_SHOWN_IMAGE_COLUMNS,
+                    Process.slug, Process.title)
+             .outerjoin(NewsImage, _shown_image())
+             .outerjoin(Process, Process.id == NewsItem.process_id)
+             .where(*filters).order_by(NewsItem.publish_at.desc(), NewsItem.id.desc())
+             .limit(bindparam("limit")).offset(bindparam("offset")))
+    return items, select(func.count()).select_from(NewsItem).where(*filters)
 
 
 def latest_news(limit: int = 3, process_id: int | None = None) -> list[NewsItem]:
@@ -286,16 +318,26 @@ def latest_news_cards(limit: int = 3, process_id: int | None = None) -> tuple[Ne
 @cache
 def _latest_cards(of_a_process: bool) -> Select:
     """Built once, its values bound when run (SQLAlchemy then keeps its cache key)."""
-    shown_image = and_(NewsImage.news_id == NewsItem.id, NewsImage.removed_at.is_(None))
     query = (select(NewsItem.id, NewsItem.title, NewsItem.summary, NewsItem.publish_at,
-                    NewsItem.is_demo, NewsImage.id, NewsImage.alt, NewsImage.width, NewsImage.height)
-             .outerjoin(NewsImage, shown_image)
-             .where(NewsItem.publish_at <= bindparam("now", type_=UTCDateTime()),
-                    NewsItem.unpublished_at.is_(None)))
+                    NewsItem.is_demo, *_SHOWN_IMAGE_COLUMNS)
+             .outerjoin(NewsImage, _shown_image()).where(*_public_filters()))
     if of_a_process:
         query = query.where(NewsItem.process_id == bindparam("process_id"))
     return (query.order_by(NewsItem.publish_at.desc(), NewsItem.id.desc())
             .limit(bindparam("limit")))
+
+
+_SHOWN_IMAGE_COLUMNS = (NewsImage.id, NewsImage.alt, NewsImage.width, NewsImage.height)
+
+
+def _shown_image():
+    return and_(NewsImage.news_id == NewsItem.id, NewsImage.removed_at.is_(None))
+
+
+def _public_filters() -> tuple:
+    """Published by the time bound as "now", and not unpublished."""
+    return (NewsItem.publish_at <= bindparam("now", type_=UTCDateTime()),
+            NewsItem.unpublished_at.is_(None))
 
 
 def visible_news(viewer, news_id: int) -> NewsItem:
