@@ -38,7 +38,9 @@ meeting_amendments = Table(
 class Meeting(CreatedAtMixin, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
-        Index("ix_meetings_starts_at", "starts_at", "id"),
+        # Also the past list, newest first: ends_at is here so that the meetings not yet
+        # ended, which it walks past, are skipped on the index alone.
+        Index("ix_meetings_starts_at", "starts_at", "id", "ends_at"),
         # The upcoming list finds its page's ids and its total on this index alone: the
         # meetings not yet ended are the newest few of many.
         Index("ix_meetings_ends_at", "ends_at", "starts_at", "id"),

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, bindparam, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -23,6 +24,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from consult import permissions
 from consult.accounts.models import Organization, User
 from consult.audit.services import record
+from consult.cache import cached
 from consult.database import is_valid_id, read, utcnow
 from consult.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
@@ -662,14 +664,19 @@ class CardPage(PageNumbers):
 def list_cards(*, when: str = "upcoming", process_id: int | None = None, page: int = 1,
                per_page: int = PER_PAGE, now: datetime | None = None) -> CardPage:
     """A page of the list's cards, as list_meetings orders them: two queries (the page, the
-    total), any data size."""
+    total), any data size. The total is kept like the city figures
+    (CONSULT_STATS_CACHE_SECONDS) and may lag by that long: counting every past meeting on
+    each visit grew with the years."""
     page = max(page or 1, 1)
     values = {"now": now or utcnow(), "process_id": process_id, "limit": per_page,
               "offset": (page - 1) * per_page}
     page_statement, count_statement = _cards_statements(when == "past", bool(process_id))
     items = [MeetingCard(*row[:6], bool(row[6]), *row[7:])
              for row in db.session.execute(page_statement, values)]
-    return CardPage(items, page, per_page, db.session.scalar(count_statement, values))
+    seconds = current_app.config.get("CONSULT_STATS_CACHE_SECONDS", 0)
+    total = cached(f"meeting_count:{when == 'past'}:{process_id}", seconds,
+                   lambda: db.session.scalar(count_statement, values))
+    return CardPage(items, page, per_page, total)
 
 
 @cache
@@ -677,7 +684,9 @@ def _cards_statements(past: bool, of_a_process: bool):
     """The list's statements for each kind of filter, built once. The page's ids are found
     on an index alone (ix_meetings_ends_at has what the filter and the order read), then
     only those rows are read: walking the starts_at index instead passed every past
-    meeting before the first upcoming one."""
+    meeting before the first upcoming one. The past ones, newest first, walk
+    ix_meetings_starts_at back from the latest meeting, past the upcoming ones, on the
+    index alone (it holds ends_at for that filter)."""
     now = bindparam("now", type_=Meeting.ends_at.type)
     filters = [Meeting.ends_at < now if past else Meeting.ends_at >= now]
     if of_a_process:
