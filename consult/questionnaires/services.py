@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, delete, func, insert, select
+from sqlalchemy import Row, bindparam, delete, func, insert, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
@@ -693,18 +694,29 @@ def load_questionnaire(questionnaire_id: int, user, *, now: datetime | None = No
     NotFound to everyone but staff."""
     if not is_valid_id(questionnaire_id):
         raise NotFound(_("The page you asked for does not exist."))
-    questionnaire = db.session.scalar(_questionnaire_statement(), {"questionnaire_id": questionnaire_id})
+    values = {"questionnaire_id": questionnaire_id}
+    questionnaire = db.session.scalar(_questionnaire_statement(), values)
     if questionnaire is None or not permissions.can_see_questionnaire(user, questionnaire):
         raise NotFound(_("The page you asked for does not exist."))
+    if "questions" not in inspect(questionnaire).dict:  # not already in this session
+        questions = db.session.scalars(_questions_statement(), values).unique().all()
+        set_committed_value(questionnaire, "questions", questions)
     return questionnaire
 
 
+# Built once: SQLAlchemy then keeps their cache keys too, not computed again per request. The
+# questions are read by a statement of their own rather than by selectinload, which builds
+# its statement on every load.
 @cache
 def _questionnaire_statement():
-    """Built once: SQLAlchemy then keeps its cache key too, not computed again per request."""
     return (select(Questionnaire).where(Questionnaire.id == bindparam("questionnaire_id"))
-            .options(joinedload(Questionnaire.process),
-                     selectinload(Questionnaire.questions).joinedload(Question.options)))
+            .options(joinedload(Questionnaire.process)))
+
+
+@cache
+def _questions_statement():
+    return (select(Question).where(Question.questionnaire_id == bindparam("questionnaire_id"))
+            .options(joinedload(Question.options)).order_by(Question.position, Question.id))
 
 
 def questionnaires_query(process_id: int, user):
