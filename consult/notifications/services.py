@@ -1,11 +1,13 @@
 """Creating and reading in-app notifications."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
-from consult.database import utcnow
+from consult.database import read, utcnow
 from consult.errors import InvalidInput, PermissionDenied
 from consult.extensions import db
 from consult.notifications.models import Notification
@@ -96,10 +98,17 @@ def message(notification: Notification) -> str:
 
 
 def unread_count(user) -> int:
+    """What the header's badge counts, on every page a logged-in account opens."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return read(_unread_statement(), user_id=user.id).scalar_one()
+
+
+@cache
+def _unread_statement():
+    """Built once: building it, and its cache key, cost more than running it."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
 
 
 def page_for(user, page: int = 1, per_page: int = 20):
