@@ -230,3 +230,24 @@ def test_a_meeting_page_lists_what_it_produced_that_readers_may_see(client, staf
     assert "Draft plan" not in page
     assert f"Amendment {shown.id} to “Mobility”" in page
     assert f"Amendment {hidden.id} " not in page
+
+
+def test_the_lists_totals_are_kept_per_list_when_caching(app, process):
+    from consult import cache
+    from consult.meetings import services
+
+    app.config["CONSULT_STATS_CACHE_SECONDS"] = 30
+    cache._local.clear()
+    try:
+        make_meeting(process)
+        make_meeting(process, starts_in=timedelta(days=-3))
+        assert services.list_cards().total == services.list_cards(when="past").total == 1
+        make_meeting(process)
+        listed = services.list_cards()
+        assert listed.total == 1 and len(listed.items) == 2  # the page is live, the total kept
+        assert services.list_cards(process_id=process.id).total == 2  # another list, its own
+        cache._local.clear()
+        assert services.list_cards().total == 2
+    finally:
+        app.config["CONSULT_STATS_CACHE_SECONDS"] = 0
+        cache._local.clear()

@@ -145,3 +145,22 @@ def test_api(api, api_as, staff, participant):
     created = api_as(staff).post("/news", json={"title": "From the API", "summary": "S", "body": "**B**"})
     assert created.status_code == 201 and "<strong>B</strong>" in created.get_json()["body_html"]
     assert api_as(participant).post("/news", json={"title": "T", "summary": "S"}).status_code == 403
+
+
+def test_the_public_total_is_kept_when_caching_and_staff_see_it_live(app, staff):
+    from consult import cache
+
+    app.config["CONSULT_STATS_CACHE_SECONDS"] = 30
+    cache._local.clear()
+    try:
+        _news(staff, title="First")
+        assert services.list_news(None).total == 1
+        _news(staff, title="Second")
+        listed = services.list_news(None)
+        assert listed.total == 1 and [item.title for item in listed.items] == ["Second", "First"]
+        assert services.list_news(staff).total == 2  # staff's list is counted every time
+        cache._local.clear()
+        assert services.list_news(None).total == 2
+    finally:
+        app.config["CONSULT_STATS_CACHE_SECONDS"] = 0
+        cache._local.clear()
