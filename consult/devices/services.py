@@ -22,6 +22,7 @@ from consult.api.auth import hash_token
 from consult.api.models import ApiToken
 from consult.database import UTCDateTime, is_valid_id, utcnow
 from consult.devices.models import UserSession
+from consult.notifications import services as notifications
 from consult.errors import NotFound
 from consult.extensions import db
 
@@ -65,9 +66,11 @@ def record_logout() -> None:
 
 
 @cache
-def _session_owner():
-    """Built once: the account and the open session of a cookie's user id and key."""
-    return (select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+def _session_owner(with_unread_count: bool):
+    """Built once: the account and the open session of a cookie's user id and key, and, for
+    a page that changes nothing, the count of the header's badge (no query of its own)."""
+    unread = (notifications.unread_count_column(User.id),) if with_unread_count else ()
+    return (select(User, UserSession, *unread).join(UserSession, UserSession.user_id == User.id)
             .where(User.id == bindparam("user_id"), UserSession.key_hash == bindparam("key_hash"),
                    UserSession.ended_at.is_(None)))
 
@@ -77,14 +80,17 @@ def user_for_session(cookie_value: str | None) -> User | None:
     user_id, version, key = (str(cookie_value or "").split(":", 2) + ["", ""])[:3]
     if not (user_id.isdigit() and version.isdigit() and key) or not is_valid_id(int(user_id)):
         return None
-    row = db.session.execute(_session_owner(),
+    reads_only = has_request_context() and request.method in ("GET", "HEAD")
+    row = db.session.execute(_session_owner(reads_only),
                              {"user_id": int(user_id), "key_hash": hash_token(key)}).first()
     if row is None:
         return None
-    user, record = row
+    user, record = row[:2]
     if not user.is_active or user.session_version != int(version) or not is_live(record):
         return None
     g.user_session = record
+    if reads_only:
+        notifications.keep_unread_count(user, row[2])
     touch(UserSession, record.id, record.last_seen_at)
     return user
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select, update
@@ -101,7 +102,28 @@ def unread_count(user) -> int:
     """What the header's badge counts, on every page a logged-in account opens."""
     if not getattr(user, "is_authenticated", False):
         return 0
+    kept = request.environ.get(_KEPT_COUNT) if has_request_context() else None
+    if kept is not None and kept[0] == user.id:
+        return kept[1]
     return read(_unread_statement(), user_id=user.id).scalar_one()
+
+
+def unread_count_column(user_id):
+    """The count, as a column of the statement that loads the logged-in account
+    (consult.devices): a page saves the query of its own."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
+def keep_unread_count(user, count: int) -> None:
+    """The count read with the account, for the rest of a request that changes no
+    notification (a GET: reading them, or marking them read, is a POST). Kept in the
+    request's environ, which no other request shares (tests share one app context's `g`)."""
+    request.environ[_KEPT_COUNT] = (user.id, count)
+
+
+_KEPT_COUNT = "consult.unread_notifications"
 
 
 @cache

@@ -79,3 +79,20 @@ def test_mark_all_read(login_as, participant, staff):
 def test_notifications_page_needs_login(client):
     response = client.get("/notifications")
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def test_a_page_reads_the_count_with_the_account_and_a_post_counts_again(
+        login_as, participant, staff, count_queries):
+    for _ in range(2):
+        services.notify(participant, "moderation.restored", actor=staff, url="/")
+    db.session.commit()
+    client = login_as(participant)
+    client.get("/terms")
+    with count_queries() as page:
+        assert ">2<span" in client.get("/terms").get_data(as_text=True)
+    # The account, its session and the count in one statement; no query of the count's own.
+    reading = [statement for statement in page.statements if "notifications" in statement]
+    assert len(reading) == 1 and reading[0].lstrip().startswith("SELECT users.id")
+    client.post("/notifications/read")
+    assert services.unread_count(participant) == 0
+    assert "unread</span>" not in client.get("/terms").get_data(as_text=True)
