@@ -190,8 +190,7 @@ def _insert_or_update(mine: dict, new: dict) -> tuple[str, str] | None:
 
 
 def _simultaneous_changes() -> Conflict:
-    return Conflict(_("Your vote could not be recorded because of simultaneous changes. "
-                      "Please try again."))
+    return Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
 
 
 def _pg_vote(votable: Votable, target, mine: dict, new: dict) -> Tally:
@@ -335,7 +334,7 @@ def _pg_cast(counter) -> TextClause:
             SELECT category, choice, -1 FROM changed
             UNION ALL
             SELECT CAST(:new_category AS VARCHAR), CAST(:new_choice AS VARCHAR), 1
-            FROM (SELECT FROM inserted UNION ALL SELECT FROM changed) AS recorded),
+            FROM (SELECT FROM inserted UNION ALL SELECT FROM changed) AS recorded),  -- 0 or 1 row
         moved AS (
             INSERT INTO vote_tallies AS kept (target_type, target_id, category, choice, count)
             SELECT :b_target_type, :b_target_id, category, choice, sum(delta) FROM moves
