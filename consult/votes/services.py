@@ -18,7 +18,7 @@ from consult.database import UTCDateTime, dialect, insert_with_conflicts, run, u
 from consult.errors import Conflict, InvalidInput, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote, VoteTally
-from consult.votes.targets import Votable, votable_for
+from consult.votes.targets import Votable, VotingState, votable_for
 
 
 # What the vote services read of a votable item: an endpoint that only votes can load
@@ -82,6 +82,8 @@ def needs_verification(user, target) -> bool:
     logged-in `user` is not one. A verified account costs no query."""
     if not getattr(user, "is_authenticated", False) or getattr(user, "is_verified", False):
         return False
+    if isinstance(target, VotingState):  # it holds the process's rule
+        return not permissions.meets_verification(user, target)
     votable = votable_for(target)
     process = votable.process(target) if votable.process is not None else None
     return process is not None and not permissions.meets_verification(user, process)
@@ -209,8 +211,7 @@ def _pg_vote(votable: Votable, target, mine: dict, new: dict) -> Tally:
     else:
         raise _simultaneous_changes()
     if counter is not None and outcome == "new":
-        # The loaded object reads the new count from the database when next asked.
-        db.session.expire(target, ["votes_count"])
+        _forget_counter(target)
     return _tally_of(target, (row[:3] for row in rows))
 
 
@@ -246,9 +247,14 @@ def _count(votable: Votable, target, mine: dict, before: tuple[str, str] | None,
             run(_bump_counter(counter), b_target_id=target.id, delta=bump)
         rows = run(_READ_TALLY, **mine).all()
     if counter is not None and bump:
-        # The loaded object reads the new count from the database when next asked.
-        db.session.expire(target, ["votes_count"])
+        _forget_counter(target)
     return _tally_of(target, rows)
+
+
+def _forget_counter(target) -> None:
+    """A loaded item reads its new vote count from the database when next asked."""
+    if not isinstance(target, VotingState):
+        db.session.expire(target, ["votes_count"])
 
 
 def _deltas(before, after) -> list[tuple[tuple[str, str], int]]:
