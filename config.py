@@ -40,7 +40,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'consult.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: consult.connections checks each connection before it is lent (the
+    # same ping, skipped for a connection used a moment ago whose socket shows it open).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     DEBUG = False
     TESTING = False
 

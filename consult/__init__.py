@@ -111,6 +111,11 @@ def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
     speed_up_flask_babel()
     db.init_app(app)
+    from consult.connections import check_before_use
+
+    with app.app_context():
+        for engine in db.engines.values():
+            check_before_use(engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

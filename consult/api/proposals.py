@@ -9,13 +9,12 @@ from flask import abort
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, load_only
 
 from consult.api.auth import current_api_user
 from consult.api.common import Page, Tally, iso, page_json
 from consult.api.routing import operation
 from consult.api.validation import Body, Id, PageQuery, PatchBody
-from consult.database import get_or_404, is_valid_id
+from consult.database import get_or_404, is_valid_id, run
 from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.processes.models import Process
@@ -23,6 +22,7 @@ from consult.proposals import services
 from consult.proposals.models import STATUSES, THEMES, Proposal
 from consult.votes import services as votes
 from consult.votes.models import CHOICES
+from consult.votes.targets import VotingState, get_votable
 
 Choice = Literal[CHOICES]
 
@@ -150,22 +150,22 @@ def update_proposal(proposal_id: int, data: ProposalPatch):
 
 
 @cache
-def _voting_proposal_statement():
+def _voting_state_statement():
     """Built once, after the models are mapped: what a vote reads of a proposal (whether
     voting is open) and of its process (whether it admits only verified accounts)."""
-    return (select(Proposal)
-            .options(load_only(Proposal.voting_open),
-                     joinedload(Proposal.process).load_only(Process.voting_requires_verified))
+    return (select(Proposal.voting_open, Process.voting_requires_verified)
+            .join(Process, Process.id == Proposal.process_id)
             .where(Proposal.id == bindparam("proposal_id")))
 
 
-def _voting_proposal(proposal_id: int) -> Proposal:
-    """The proposal to vote on, in one query (its process is the one the rule is read of)."""
-    proposal = (db.session.scalar(_voting_proposal_statement(), {"proposal_id": proposal_id})
-                if is_valid_id(proposal_id) else None)
-    if proposal is None:
+def _voting_proposal(proposal_id: int) -> VotingState:
+    """What the vote rules read of the proposal, as one row (the proposal is not loaded)."""
+    row = (run(_voting_state_statement(), proposal_id=proposal_id).first()
+           if is_valid_id(proposal_id) else None)
+    if row is None:
         abort(404)
-    return proposal
+    return VotingState(get_votable("proposal"), proposal_id, row.voting_open,
+                       row.voting_requires_verified)
 
 
 @operation("PUT", "/proposals/<int:proposal_id>/vote", tag="Proposals",

@@ -18,7 +18,7 @@ from consult.database import UTCDateTime, dialect, insert_with_conflicts, run, u
 from consult.errors import Conflict, InvalidInput, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote, VoteTally
-from consult.votes.targets import Votable, votable_for
+from consult.votes.targets import Votable, VotingState, votable_for
 
 
 # What the vote services read of a votable item: an endpoint that only votes can load
@@ -82,6 +82,8 @@ def needs_verification(user, target) -> bool:
     logged-in `user` is not one. A verified account costs no query."""
     if not getattr(user, "is_authenticated", False) or getattr(user, "is_verified", False):
         return False
+    if isinstance(target, VotingState):  # it holds the process's rule
+        return not permissions.meets_verification(user, target)
     votable = votable_for(target)
     process = votable.process(target) if votable.process is not None else None
     return process is not None and not permissions.meets_verification(user, process)
@@ -115,13 +117,6 @@ _LOCK_MINE = select(_votes.c.category, _votes.c.choice).where(*_MINE).with_for_u
 _UPDATE_MINE = update(_votes).where(*_MINE).values(
     choice=bindparam("new_choice"), category=bindparam("new_category"),
     updated_at=bindparam("now", type_=UTCDateTime()))
-_BEFORE = (select(_votes.c.id, _votes.c.category, _votes.c.choice).where(*_MINE)
-           .with_for_update().subquery("before"))
-_UPDATE_MINE_RETURNING_BEFORE = (
-    update(_votes).where(_votes.c.id == _BEFORE.c.id)
-    .values(choice=bindparam("new_choice"), category=bindparam("new_category"),
-            updated_at=bindparam("now", type_=UTCDateTime()))
-    .returning(_BEFORE.c.category, _BEFORE.c.choice))
 _DELETE_MINE = delete(_votes).where(*_MINE).returning(_votes.c.category, _votes.c.choice)
 _READ_TALLY = select(_tallies.c.category, _tallies.c.choice, _tallies.c.count).where(
     _tallies.c.target_type == bindparam("b_target_type"),
@@ -169,42 +164,55 @@ def cast_vote(user, target, choice: str) -> Tally:
         message = _("Choose in favour, against or abstain.")
         raise InvalidInput(message, {"choice": [message]})
     mine = {"b_target_type": votable.type, "b_target_id": target.id, "b_user_id": user.id}
-    before = _insert_or_update(user, mine, choice)
+    new = {"new_choice": choice, "new_category": user.category, "now": utcnow(),
+           "is_demo": bool(getattr(user, "is_demo", False))}
+    if dialect() == "postgresql":
+        return _pg_vote(votable, target, mine, new)
+    before = _insert_or_update(mine, new)
     return _count(votable, target, mine, before, (user.category, choice))
 
 
-def _insert_or_update(user, mine: dict, choice: str) -> tuple[str, str] | None:
+def _insert_or_update(mine: dict, new: dict) -> tuple[str, str] | None:
     """Record the choice; the (category, choice) the vote had before, None for a new vote.
 
     Insert the vote; when the account already has one (the unique constraint decides, also
     against a racing twin submission), update that one instead. A new vote, the most
-    frequent case, is one statement. No savepoint.
+    frequent case, is one statement. No savepoint. SQLite drops FOR UPDATE: the transaction
+    began with BEGIN IMMEDIATE and holds the database's write lock (consult.sqlite_engine).
     """
-    new = {"new_choice": choice, "new_category": user.category, "now": utcnow()}
-    is_demo = bool(getattr(user, "is_demo", False))
     for _attempt in range(5):
-        if run(_insert_vote(dialect()), **mine, **new, is_demo=is_demo).first() is not None:
+        if run(_insert_vote(dialect()), **mine, **new).first() is not None:
             return None
-        before = _update_mine(mine, new)
-        if before is not None:
-            return before
-        # The vote was withdrawn between the two statements: insert again.
-    raise Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
-
-
-def _update_mine(mine: dict, new: dict) -> tuple[str, str] | None:
-    """Change the account's vote; the (category, choice) it had, None when it has none."""
-    if dialect() == "postgresql":
-        # One statement: the row is locked and read in the subquery, which returns its
-        # values from before the update.
-        before = run(_UPDATE_MINE_RETURNING_BEFORE, **mine, **new).first()
-    else:
-        # SQLite drops FOR UPDATE: the transaction began with BEGIN IMMEDIATE and holds
-        # the database's write lock (consult.sqlite_engine).
         before = run(_LOCK_MINE, **mine).first()
         if before is not None:
             run(_UPDATE_MINE, **mine, **new)
-    return (before[0], before[1]) if before is not None else None
+            return before[0], before[1]
+        # The vote was withdrawn between the two statements: insert again.
+    raise _simultaneous_changes()
+
+
+def _simultaneous_changes() -> Conflict:
+    return Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
+
+
+def _pg_vote(votable: Votable, target, mine: dict, new: dict) -> Tally:
+    """PostgreSQL: record the choice, move the tally, keep the counter and read the new
+    tally in one statement (_pg_cast); returns the tally.
+
+    The statement records nothing when a twin submission inserted the account's vote after
+    it began (its snapshot does not show that row): then it runs again, and changes it.
+    """
+    counter = votable.model.__table__ if votable.has_counter else None
+    for _attempt in range(5):
+        rows = run(_pg_cast(counter), **mine, **new).all()
+        outcome = rows[0].outcome if rows else None
+        if outcome is not None:
+            break
+    else:
+        raise _simultaneous_changes()
+    if counter is not None and outcome == "new":
+        _forget_counter(target)
+    return _tally_of(target, (row[:3] for row in rows))
 
 
 def withdraw_vote(user, target) -> Tally:
@@ -239,9 +247,14 @@ def _count(votable: Votable, target, mine: dict, before: tuple[str, str] | None,
             run(_bump_counter(counter), b_target_id=target.id, delta=bump)
         rows = run(_READ_TALLY, **mine).all()
     if counter is not None and bump:
-        # The loaded object reads the new count from the database when next asked.
-        db.session.expire(target, ["votes_count"])
+        _forget_counter(target)
     return _tally_of(target, rows)
+
+
+def _forget_counter(target) -> None:
+    """A loaded item reads its new vote count from the database when next asked."""
+    if not isinstance(target, VotingState):
+        db.session.expire(target, ["votes_count"])
 
 
 def _deltas(before, after) -> list[tuple[tuple[str, str], int]]:
@@ -288,6 +301,64 @@ def _pg_count(counter) -> TextClause:
         SELECT category, choice, count FROM vote_tallies
         WHERE target_type = :b_target_type AND target_id = :b_target_id AND count <> 0
           AND (category, choice) NOT IN (SELECT category, choice FROM moved)""")
+
+
+@cache
+def _pg_cast(counter) -> TextClause:
+    """PostgreSQL: a vote in one statement. Insert it, or change the account's vote (locked,
+    and read as it was before); move the tally by the difference; add a new vote to the
+    counter; read the tally. Each row is a tally row and says whether the vote is "new" or
+    "changed"; none says so when the statement recorded nothing (see _pg_vote).
+
+    All parts see the snapshot of the statement's start: the vote just inserted is not read
+    by `before`, and the tally rows not moved are read as they were. Rows are locked in the
+    order of _count: the vote, the tally rows sorted, the counter (not referenced by the
+    query, so run last).
+    """
+    bumped = f""",
+        bumped AS (UPDATE {counter.name} SET votes_count = votes_count + 1
+                   WHERE id = :b_target_id AND EXISTS (SELECT FROM inserted) RETURNING id)"""\
+        if counter is not None else ""
+    return text(f"""
+        WITH inserted AS (
+            INSERT INTO votes (target_type, target_id, user_id, choice, category, is_demo,
+                               created_at, updated_at)
+            VALUES (:b_target_type, :b_target_id, :b_user_id, :new_choice, :new_category,
+                    :is_demo, :now, :now)
+            ON CONFLICT (target_type, target_id, user_id) DO NOTHING
+            RETURNING id),
+        before AS (
+            SELECT id, category, choice FROM votes
+            WHERE target_type = :b_target_type AND target_id = :b_target_id
+              AND user_id = :b_user_id
+            FOR UPDATE),
+        changed AS (
+            UPDATE votes SET choice = :new_choice, category = :new_category, updated_at = :now
+            FROM before WHERE votes.id = before.id AND NOT EXISTS (SELECT FROM inserted)
+            RETURNING before.category, before.choice),
+        moves (category, choice, delta) AS (
+            SELECT category, choice, -1 FROM changed
+            UNION ALL
+            SELECT CAST(:new_category AS VARCHAR), CAST(:new_choice AS VARCHAR), 1
+            FROM (SELECT FROM inserted UNION ALL SELECT FROM changed) AS recorded),  -- 0 or 1 row
+        moved AS (
+            INSERT INTO vote_tallies AS kept (target_type, target_id, category, choice, count)
+            SELECT :b_target_type, :b_target_id, category, choice, sum(delta) FROM moves
+            GROUP BY category, choice HAVING sum(delta) <> 0 ORDER BY category, choice
+            ON CONFLICT (target_type, target_id, category, choice)
+            DO UPDATE SET count = kept.count + excluded.count
+            RETURNING kept.category, kept.choice, kept.count){bumped},
+        outcome (outcome) AS (
+            SELECT CASE WHEN EXISTS (SELECT FROM inserted) THEN 'new'
+                        WHEN EXISTS (SELECT FROM changed) THEN 'changed' END),
+        tally AS (
+            SELECT category, choice, count FROM moved
+            UNION ALL
+            SELECT category, choice, count FROM vote_tallies
+            WHERE target_type = :b_target_type AND target_id = :b_target_id AND count <> 0
+              AND (category, choice) NOT IN (SELECT category, choice FROM moved))
+        SELECT category, choice, count, outcome FROM tally, outcome""").bindparams(
+        bindparam("now", type_=UTCDateTime()))
 
 
 # --- reading ------------------------------------------------------------------------

@@ -49,6 +49,17 @@ class Votable:
         return "votes_count" in self.model.__table__.c
 
 
+@dataclass(frozen=True)
+class VotingState:
+    """What the vote rules read of an item, read as one row instead of loading the item (for
+    the API vote, the most frequent write): whether voting is open, and whether its process
+    admits only verified accounts. The vote services take it in place of the item."""
+    votable: Votable
+    id: int
+    voting_open: bool
+    voting_requires_verified: bool
+
+
 _votables: dict[str, Votable] = {}
 
 
@@ -65,6 +76,8 @@ def get_votable(target_type: str) -> Votable | None:
 
 
 def votable_for(obj: Any) -> Votable:
+    if isinstance(obj, VotingState):
+        return obj.votable
     for votable in _votables.values():
         if isinstance(obj, votable.model):
             return votable

@@ -1,6 +1,7 @@
 """Proposals and votes through the API."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -165,6 +166,23 @@ def test_anonymous_vote_is_401_and_bad_choice_422(api, api_as, participant):
     assert api.put(f"/proposals/{proposal.id}/vote", json={"choice": "favor"}).status_code == 401
     response = api_as(participant).put(f"/proposals/{proposal.id}/vote", json={"choice": "yes"})
     assert response.status_code == 422 and "choice" in response.get_json()["error"]["fields"]
+
+
+def test_a_vote_on_postgresql_is_three_statements_new_or_changed(app, api_as, count_queries):
+    """The token's account, the proposal, then the vote with its tally and counter in one
+    statement (then COMMIT), for a new vote and a changed one alike."""
+    if app.config["TEST_DATABASE_KIND"] != "postgresql":
+        pytest.skip("SQLite records a vote in several statements")
+    proposal, (voter,) = make_proposal(), make_voters(1)
+    client, url = api_as(voter), f"/proposals/{proposal.id}/vote"
+    counts = []
+    for choice in ("favor", "against"):
+        with count_queries() as counter:
+            response = client.put(url, json={"choice": choice})
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts == [3, 3]
+    assert response.json["votes"]["against"] == 1 and response.json["votes"]["total"] == 1
 
 
 def test_vote_on_unknown_proposal_is_404(api_as, participant):

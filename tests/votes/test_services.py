@@ -36,6 +36,30 @@ def test_second_vote_changes_choice(participant, proposal):
     assert services.my_vote(participant, proposal) == "against"
 
 
+def test_same_choice_again_changes_nothing(participant, proposal):
+    services.cast_vote(participant, proposal, "favor")
+    tally = services.cast_vote(participant, proposal, "favor")
+    db.session.commit()
+    assert (tally.favor, tally.total) == (1, 1)
+    assert tally.by_category["citizen"] == {"favor": 1, "against": 0, "abstain": 0}
+    assert (_rows(proposal), proposal.votes_count) == (1, 1)
+
+
+def test_changed_vote_moves_to_the_voters_new_category(participant, proposal):
+    other = make_user(category="citizen")
+    services.cast_vote(other, proposal, "favor")
+    services.cast_vote(participant, proposal, "favor")
+    participant.category = "business"
+    db.session.commit()
+    tally = services.cast_vote(participant, proposal, "against")
+    db.session.commit()
+    assert tally.by_category["citizen"] == {"favor": 1, "against": 0, "abstain": 0}
+    assert tally.by_category["business"] == {"favor": 0, "against": 1, "abstain": 0}
+    assert (tally.favor, tally.against, tally.total) == (1, 1, 2)
+    assert services.tally(proposal).key == tally.key
+    assert (_rows(proposal), proposal.votes_count) == (2, 2)
+
+
 def test_withdraw_removes_vote_and_drops_counter(participant, proposal):
     services.cast_vote(participant, proposal, "abstain")
     tally = services.withdraw_vote(participant, proposal)
