@@ -37,8 +37,12 @@ class PlanLink(NamedTuple):
 class MeetingLink(NamedTuple):
     id: int
     title: str
-    starts_at: datetime
+    starts_at_utc: datetime  # as stored, naive: made aware only when drawn
     is_demo: bool
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.starts_at_utc.replace(tzinfo=UTC)
 
 
 class QuestionnaireLink(NamedTuple):
@@ -69,15 +73,15 @@ def of_section(section) -> Backlinks:
     return _backlinks(read(_section_links(), b_id=section.id))
 
 
-def _backlinks(rows) -> Backlinks:
+def _backlinks(result) -> Backlinks:
     found: tuple[list, ...] = ([], [], [], [])
-    for kind, id_, title, detail, at, is_demo, _sort in rows:
-        if kind == SECTION:
-            found[kind].append(SectionLink(id_, title, detail))
+    for kind, id_, title, detail, at, is_demo, _sort in result.all():
+        if kind == MEETING:  # the longest lists: a proposal discussed at many meetings
+            found[kind].append(MeetingLink(id_, title, at, is_demo))
         elif kind == PLAN:
             found[kind].append(PlanLink(id_, title, is_demo))
-        elif kind == MEETING:
-            found[kind].append(MeetingLink(id_, title, at.replace(tzinfo=UTC), is_demo))
+        elif kind == SECTION:
+            found[kind].append(SectionLink(id_, title, detail))
         else:
             found[kind].append(QuestionnaireLink(id_, title))
     return Backlinks(*(tuple(links) for links in found))

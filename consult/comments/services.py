@@ -190,9 +190,10 @@ class ThreadPage(PageNumbers):
             return None
         rows = (*self.roots, *self.replies)
         own = getattr(self.viewer, "id", None)  # only its author edits or deletes a comment
-        if any(row.author_id == own and (permissions.can_edit_comment(self.viewer, row)
-                                         or permissions.can_delete_comment(self.viewer, row))
-               for row in rows):
+        if own is not None and any(
+                row.author_id == own and (permissions.can_edit_comment(self.viewer, row)
+                                          or permissions.can_delete_comment(self.viewer, row))
+                for row in rows):
             return None
         return (self.paragraph, self.can_see_hidden, rows)
 
