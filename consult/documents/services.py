@@ -428,7 +428,7 @@ def visible_documents(viewer, process) -> list[Document]:
 _FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\]\s]+\]:")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParagraphView:
     """A paragraph as the document page shows it. A section's footnote definitions
     (`[^1]: …`, kept as paragraphs of their own at its end) are rendered under each paragraph
@@ -462,6 +462,15 @@ class SectionView:
     @property
     def comment_count(self) -> int:
         return sum(p.comment_count for p in self.paragraphs)
+
+    @property
+    def paragraphs_key(self) -> tuple[ParagraphView, ...] | None:
+        """The paragraphs, as the key their HTML is kept by (documents/section.html); None
+        when one cites a footnote: footnote ids are numbered per rendering in a request
+        (consult.text), so such paragraphs are drawn each time."""
+        if any("[^" in p.text for p in self.paragraphs):
+            return None
+        return tuple(self.paragraphs)
 
 
 def _paragraph_views(section: Section, counts: dict) -> list[ParagraphView]:
