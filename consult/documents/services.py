@@ -615,6 +615,8 @@ class AmendmentLink(NamedTuple):
 
 
 class OpenAmendments(NamedTuple):
+    """A section's open amendments (not hidden by moderation): how many, and the newest."""
+
     count: int
     newest: list[AmendmentLink]
 
@@ -624,7 +626,7 @@ def open_amendments(section: Section, limit: int = 5) -> OpenAmendments:
     from consult.comments.services import CommentAuthor
 
     links, count = [], 0
-    for row in read(_recent_amendments(), b_section_id=section.id, b_limit=limit):
+    for row in read(_recent_amendments(), b_section_id=section.id, b_limit=limit).all():
         author = None if row.author_id is None else CommentAuthor(
             row.author_id, row.display_name, row.deleted_at, bool(row.is_demo))
         links.append(AmendmentLink(row.id, row.created_at, author))
