@@ -190,9 +190,10 @@ class ThreadPage(PageNumbers):
             return None
         rows = (*self.roots, *self.replies)
         own = getattr(self.viewer, "id", None)  # only its author edits or deletes a comment
-        if any(row.author_id == own and (permissions.can_edit_comment(self.viewer, row)
-                                         or permissions.can_delete_comment(self.viewer, row))
-               for row in rows):
+        if own is not None and any(
+                row.author_id == own and (permissions.can_edit_comment(self.viewer, row)
+                                          or permissions.can_delete_comment(self.viewer, row))
+                for row in rows):
             return None
         return (self.paragraph, self.can_see_hidden, rows)
 
@@ -531,7 +532,11 @@ def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False,
     ids = list(ids)
     if not ids:
         return {}
-    rows = read(_visible_counts(by_paragraph, whole), b_target_type=target_type, b_ids=ids).all()
+    if len(ids) == 1:  # an item's own page
+        rows = read(_visible_counts(by_paragraph, whole, one=True), b_target_type=target_type,
+                    b_id=ids[0]).all()
+    else:
+        rows = read(_visible_counts(by_paragraph, whole), b_target_type=target_type, b_ids=ids).all()
     if by_paragraph:
         return {(target_id, paragraph): count for target_id, paragraph, count in rows}
     counts = dict.fromkeys(ids, 0)
@@ -540,11 +545,13 @@ def visible_comment_counts(target_type: str, ids, *, by_paragraph: bool = False,
 
 
 @cache
-def _visible_counts(by_paragraph: bool, whole: bool):
-    """Built once for each kind of count: section pages and lists ask on every view."""
+def _visible_counts(by_paragraph: bool, whole: bool, one: bool = False):
+    """Built once for each kind of count: section pages and lists ask on every view. For
+    `one` item, its id is compared, not listed (a list is written into the SQL each time)."""
     columns = (_comments.c.target_id, *((_comments.c.paragraph,) if by_paragraph else ()))
     where = [_comments.c.target_type == bindparam("b_target_type"),
-             _comments.c.target_id.in_(bindparam("b_ids", expanding=True)),
+             _comments.c.target_id == bindparam("b_id") if one
+             else _comments.c.target_id.in_(bindparam("b_ids", expanding=True)),
              _comments.c.deleted_at.is_(None), _comments.c.hidden_at.is_(None)]
     if by_paragraph and not whole:
         where.append(_comments.c.paragraph.is_not(None))

@@ -396,13 +396,20 @@ def section_target_load() -> tuple:
     return (joinedload(Section.document),)
 
 
-@cache
-def section_page_load() -> tuple:
-    """What a section's page shows beyond the section: its document and the document's
+def section_for_page(section_id: int) -> Section | None:
+    """A section with what its page shows beyond it: its document and the document's
     process (the breadcrumb), its current revision and that revision's author (one query,
-    not four)."""
-    return (joinedload(Section.document).joinedload(Document.process),
-            joinedload(Section.current_revision).joinedload(SectionRevision.author))
+    not four, by a statement built once)."""
+    if not is_valid_id(section_id):
+        return None
+    return db.session.scalars(_section_for_page(), {"section_id": section_id}).first()
+
+
+@cache
+def _section_for_page():
+    return select(Section).where(Section.id == bindparam("section_id")).options(
+        joinedload(Section.document).joinedload(Document.process),
+        joinedload(Section.current_revision).joinedload(SectionRevision.author))
 
 
 @cache
@@ -421,7 +428,7 @@ def visible_documents(viewer, process) -> list[Document]:
 _FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\]\s]+\]:")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParagraphView:
     """A paragraph as the document page shows it. A section's footnote definitions
     (`[^1]: …`, kept as paragraphs of their own at its end) are rendered under each paragraph
@@ -455,6 +462,15 @@ class SectionView:
     @property
     def comment_count(self) -> int:
         return sum(p.comment_count for p in self.paragraphs)
+
+    @property
+    def paragraphs_key(self) -> tuple[ParagraphView, ...] | None:
+        """The paragraphs, as the key their HTML is kept by (documents/section.html); None
+        when one cites a footnote: footnote ids are numbered per rendering in a request
+        (consult.text), so such paragraphs are drawn each time."""
+        if any("[^" in p.text for p in self.paragraphs):
+            return None
+        return tuple(self.paragraphs)
 
 
 def _paragraph_views(section: Section, counts: dict) -> list[ParagraphView]:
@@ -515,13 +531,16 @@ def section_views(document: Document) -> list[SectionView]:
             for section in sections]
 
 
-def section_view(section: Section) -> SectionView:
+def section_view(section: Section, open_amendments: int | None = None) -> SectionView:
+    """The section with its paragraphs' comment counts and its open amendments (counted
+    here unless given: the section's page counts them with the newest, OpenAmendments)."""
     from consult.comments.services import visible_comment_counts
 
     counts = visible_comment_counts("section", [section.id], by_paragraph=True, whole=True)
+    if open_amendments is None:
+        open_amendments = _open_amendment_counts([section.id]).get(section.id, 0)
     return SectionView(section, section.current_revision, _paragraph_views(section, counts),
-                       _open_amendment_counts([section.id]).get(section.id, 0),
-                       visible_comments=sum(counts.values()))
+                       open_amendments, visible_comments=sum(counts.values()))
 
 
 def revisions_page(section: Section, page: int = 1, per_page: int = REVISIONS_PER_PAGE):
@@ -595,26 +614,36 @@ class AmendmentLink(NamedTuple):
     author: Any  # what documents/_macros.html's author_name shows: display_name, is_active
 
 
-def recent_amendments(section: Section, limit: int = 5) -> list[AmendmentLink]:
-    """The newest open amendments of a section, for its page (one query)."""
+class OpenAmendments(NamedTuple):
+    """A section's open amendments (not hidden by moderation): how many, and the newest."""
+
+    count: int
+    newest: list[AmendmentLink]
+
+
+def open_amendments(section: Section, limit: int = 5) -> OpenAmendments:
+    """A section's open amendments, counted, and the newest, for its page (one query)."""
     from consult.comments.services import CommentAuthor
 
-    links = []
-    for row in read(_recent_amendments(), b_section_id=section.id, b_limit=limit):
+    links, count = [], 0
+    for row in read(_recent_amendments(), b_section_id=section.id, b_limit=limit).all():
         author = None if row.author_id is None else CommentAuthor(
             row.author_id, row.display_name, row.deleted_at, bool(row.is_demo))
         links.append(AmendmentLink(row.id, row.created_at, author))
-    return links
+        count = row.open_count
+    return OpenAmendments(count, links)
 
 
 @cache
 def _recent_amendments():
-    """Built once, read as rows: every section page lists its newest open amendments."""
+    """Built once, read as rows: every section page lists its newest open amendments, each
+    row with the count of them all (counted before the limit; none open, no row)."""
     from consult.accounts.models import User
 
     amendments, users = Amendment.__table__, User.__table__
     return (select(amendments.c.id, amendments.c.created_at, users.c.id.label("author_id"),
-                   users.c.display_name, users.c.deleted_at, users.c.is_demo)
+                   users.c.display_name, users.c.deleted_at, users.c.is_demo,
+                   func.count().over().label("open_count"))
             .select_from(amendments.outerjoin(users, users.c.id == amendments.c.author_id))
             .where(amendments.c.section_id == bindparam("b_section_id"), *_is_open_and_shown())
             .order_by(amendments.c.created_at.desc(), amendments.c.id.desc())

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from consult import permissions
+from consult import backlinks, permissions
 from consult.comments import services as comment_services
 from consult.database import get_or_404, utcnow
 from consult.documents import bp, services
@@ -34,9 +34,13 @@ def _document(document_id: int) -> Document:
     return document
 
 
-def _section(section_id: int, options: tuple | None = None) -> Section:
-    section = get_or_404(Section, section_id, options=options or services.section_target_load())
-    if not permissions.can_view_document(current_user, section.document):
+def _section(section_id: int) -> Section:
+    return _viewable(get_or_404(Section, section_id, options=services.section_target_load()))
+
+
+def _viewable(section: Section | None) -> Section:
+    """The section, if the current account may read its document; else 404."""
+    if section is None or not permissions.can_view_document(current_user, section.document):
         abort(404)
     return section
 
@@ -210,13 +214,14 @@ def print_document(document_id: int):
 
 @bp.route("/sections/<int:section_id>")
 def section(section_id: int):
-    section = _section(section_id, services.section_page_load())
+    section = _viewable(services.section_for_page(section_id))
     paragraph = request.args.get("paragraph", type=int)
     return _render_section(section, paragraph)
 
 
 def _render_section(section: Section, paragraph: int | None, draft=None, status: int = 200):
-    view = services.section_view(section)
+    amendments = services.open_amendments(section)
+    view = services.section_view(section, open_amendments=amendments.count)
     if paragraph is not None and not 0 <= paragraph < len(view.paragraphs):
         abort(404)
     thread = comment_services.thread_page(
@@ -228,8 +233,8 @@ def _render_section(section: Section, paragraph: int | None, draft=None, status:
         thread.target_url = url_for(".section", section_id=section.id, paragraph=paragraph)
     thread.draft = draft
     return render_template("documents/section.html", section=section, view=view,
-                           paragraph=paragraph, thread=thread,
-                           amendments=services.recent_amendments(section)), status
+                           paragraph=paragraph, thread=thread, links=backlinks.of_section(section),
+                           amendments=amendments.newest), status
 
 
 def render_section_refused(section: Section, draft=None, status: int = 422):

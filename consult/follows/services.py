@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Integer, String, bindparam, cast, delete, func, ins
 
 from consult import permissions
 from consult.accounts.models import User
-from consult.database import UTCDateTime, dialect, insert_with_conflicts, is_valid_id, run, utcnow
+from consult.database import UTCDateTime, dialect, insert_with_conflicts, is_valid_id, read, run, utcnow
 from consult.errors import NotFound, PermissionDenied
 from consult.extensions import db
 from consult.follows.models import Follow
@@ -94,16 +94,27 @@ def _insert_follow_statement(dialect_name: str):
 def is_following(user, target_type: str, target_id: int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(select(Follow.id).where(
-        Follow.user_id == user.id, Follow.target_type == target_type,
-        Follow.target_id == target_id)) is not None
+    return read(_is_following(), b_user_id=user.id, b_target_type=target_type,
+               b_target_id=target_id).first() is not None
+
+
+@cache
+def _is_following():
+    """Built once: the follow button of every item's page asks, for a logged-in reader."""
+    follows = Follow.__table__
+    return select(follows.c.id).where(
+        follows.c.user_id == bindparam("b_user_id"), follows.c.target_type == bindparam("b_target_type"),
+        follows.c.target_id == bindparam("b_target_id"))
 
 
 def follow_state(target_type: str, target_id: int) -> dict[str, Any]:
-    """What the follow button shows to the current reader (one query)."""
-    user = current_user
+    """What the follow button shows to the current reader (one query when logged in, none
+    for a visitor)."""
+    user = current_user._get_current_object()
+    if not getattr(user, "is_authenticated", False):
+        return {"logged_in": False, "can_follow": False, "following": False}
     return {
-        "logged_in": getattr(user, "is_authenticated", False),
+        "logged_in": True,
         "can_follow": follow_refusal(user, None) is None,
         "following": is_following(user, target_type, target_id),
     }

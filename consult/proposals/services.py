@@ -339,20 +339,18 @@ def _summary_rows():
 
 
 def get_proposal(proposal_id: int) -> Proposal | None:
-    """A proposal with what its page shows: process, linked sections and their documents."""
+    """A proposal with its process, for its page (which reads the sections it comes from
+    with its other links: consult.backlinks)."""
     if not is_valid_id(proposal_id):
         return None
-    return db.session.scalars(_proposal_with_links(), {"proposal_id": proposal_id}).unique().first()
+    return db.session.scalars(_proposal_with_process(), {"proposal_id": proposal_id}).first()
 
 
 @cache
-def _proposal_with_links():
-    """One statement, built once: a proposal links to a few sections, joined rather than
-    read apart."""
-    from consult.documents.models import Section
-
-    return select(Proposal).where(Proposal.id == bindparam("proposal_id")).options(
-        joinedload(Proposal.process), joinedload(Proposal.sections).joinedload(Section.document))
+def _proposal_with_process():
+    """One statement, built once."""
+    return (select(Proposal).where(Proposal.id == bindparam("proposal_id"))
+            .options(joinedload(Proposal.process)))
 
 
 def section_choices(process_ids) -> list[tuple[int, str]]:

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult import permissions
+from consult import backlinks, permissions
 from consult.comments import services as comment_services
 from consult.database import get_or_404
 from consult.errors import DomainError, InvalidInput
@@ -67,7 +67,7 @@ def render_detail(proposal: Proposal, *, draft: comment_services.CommentDraft | 
     thread.draft = draft
     return render_template(
         "proposals/detail.html", proposal=proposal, thread=thread,
-        tally=vote_services.tally(proposal), my_vote=vote_services.my_vote(current_user, proposal),
+        links=backlinks.of_proposal(proposal), tally=vote_services.tally(proposal), my_vote=vote_services.my_vote(current_user, proposal),
         can_vote=permissions.can_vote(current_user, proposal), vote_error=vote_error,
         needs_verification=vote_services.needs_verification(current_user, proposal),
     ), status
