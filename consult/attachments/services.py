@@ -7,10 +7,11 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.utils import secure_filename
 
 from consult import filecheck
@@ -157,12 +158,17 @@ def attachments_of(viewer, target_type: str, target) -> list[Attachment]:
     kind = kind_of(target_type)
     if kind is None or target is None:
         return []
-    query = (select(Attachment).where(Attachment.target_type == target_type,
-                                      Attachment.target_id == target.id)
+    statement = _attachments_statement(with_hidden=bool(kind.can_manage(viewer, target)))
+    return list(db.session.scalars(statement, {"target_type": target_type, "target_id": target.id}))
+
+
+@cache
+def _attachments_statement(*, with_hidden: bool):
+    """Built once (building it cost more than running it on the pages that list them)."""
+    query = (select(Attachment).where(Attachment.target_type == bindparam("target_type"),
+                                      Attachment.target_id == bindparam("target_id"))
              .order_by(Attachment.created_at, Attachment.id))
-    if not kind.can_manage(viewer, target):
-        query = query.where(Attachment.hidden_at.is_(None))
-    return list(db.session.scalars(query))
+    return query if with_hidden else query.where(Attachment.hidden_at.is_(None))
 
 
 def attachments_by_target(target_type: str, ids: list[int]) -> dict[int, list[Attachment]]:
