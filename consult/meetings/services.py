@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, bindparam, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult import permissions
 from consult.accounts.models import Organization, User
@@ -375,9 +376,16 @@ def _count(meeting_id: int, status: str) -> int:
 
 
 def _recount(meeting: Meeting) -> None:
-    meeting.registrations_count = _count(meeting.id, "registered")
-    meeting.waitlist_count = _count(meeting.id, "waitlisted")
-    db.session.flush()
+    """Write both counters from the rows, whatever the loaded meeting holds. The ORM writes
+    only a value that differs from the one it loaded, and that one may be older than the
+    lock: another transaction's count, committed meanwhile, then stayed (one lost off the
+    waiting list when people left and joined at once)."""
+    counts = {"registrations_count": _count(meeting.id, "registered"),
+              "waitlist_count": _count(meeting.id, "waitlisted")}
+    db.session.execute(update(Meeting.__table__).where(Meeting.__table__.c.id == meeting.id)
+                       .values(**counts))
+    for name, value in counts.items():
+        set_committed_value(meeting, name, value)
 
 
 def _registration_of(user, meeting: Meeting) -> Registration | None:

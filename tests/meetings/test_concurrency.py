@@ -1,5 +1,6 @@
 """Fifty participants register at the same instant: never more than the capacity, every
 other one on the waiting list, counters exact (SQLite and PostgreSQL)."""
+import pytest
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
@@ -75,3 +76,28 @@ def test_leaving_and_joining_at_once_keep_the_list_exact(app, process):
     registered = set(db.session.scalars(select(Registration.user_id).where(
         Registration.meeting_id == meeting_id, Registration.status == "registered")))
     assert set(waiting) <= registered
+
+
+def test_a_count_committed_after_the_meeting_was_loaded_is_not_lost(app, process):
+    """This request loads the meeting; another one puts someone on its waiting list and
+    commits; then this one gives a place back. The counters are those of the rows: the loaded,
+    older counts once left the other request's count in place (the waiting list one too long)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time, from its first statement")
+    meeting = make_meeting(process, capacity=2)
+    leaving_id = add_registration(meeting).user.id
+    add_registration(meeting)
+    add_registration(meeting, status="waitlisted")
+    meeting_id, joining_id = meeting.id, make_user().id
+    db.session.commit()
+    loaded = db.session.get(Meeting, meeting_id)
+    assert (loaded.registrations_count, loaded.waitlist_count) == (2, 1)
+
+    def join(_index):
+        services.register(db.session.get(User, joining_id), db.session.get(Meeting, meeting_id))
+        db.session.commit()
+
+    assert run_threads(app, join, count=1) == []
+    assert services.unregister(db.session.get(User, leaving_id), loaded)
+    db.session.commit()
+    assert _counts(meeting_id) == ({"registered": 2, "waitlisted": 1}, (2, 1))
