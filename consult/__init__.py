@@ -112,10 +112,12 @@ def _init_extensions(app: Flask) -> None:
     speed_up_flask_babel()
     db.init_app(app)
     from consult.connections import check_before_use
+    from consult.transactions import keep_prepared_statements
 
     with app.app_context():
         for engine in db.engines.values():
             check_before_use(engine)
+            keep_prepared_statements(app, engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
