@@ -6,7 +6,7 @@ from functools import cache
 from typing import TypeVar
 
 from flask import abort
-from sqlalchemy import DateTime, ForeignKey, Text, bindparam, select
+from sqlalchemy import DateTime, ForeignKey, Index, Text, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, load_only, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +54,18 @@ class HideableMixin:
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+# Indexes that exist on one database only (name: dialect), for Alembic's comparison of the
+# models with a database (consult.search.schema.include_object).
+ONE_DATABASE_INDEXES: dict[str, str] = {}
+
+
+def index_on(dialect_name: str, index: Index) -> Index:
+    """An index created on one kind of database only (`dialect_name`: "postgresql", "sqlite"):
+    where the two planners need different indexes for the same query."""
+    ONE_DATABASE_INDEXES[index.name] = dialect_name
+    return index.ddl_if(dialect=dialect_name)
 
 
 def is_valid_id(value) -> bool:

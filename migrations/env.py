@@ -1,4 +1,5 @@
 import logging
+from functools import partial
 from logging.config import fileConfig
 
 from flask import current_app
@@ -103,7 +104,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            include_object=include_object,
+            include_object=partial(include_object, dialect_name=connection.dialect.name),
             **conf_args
         )
 

@@ -1,6 +1,8 @@
 """The schema comes only from Alembic: upgrading an empty database gives exactly the models."""
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -26,7 +28,8 @@ def empty_database_url(request, tmp_path):
 def _differences(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": include_object})
+            connection, opts={"compare_type": True, "include_object": partial(
+                include_object, dialect_name=connection.dialect.name)})
         return compare_metadata(context, db.metadata)
 
 

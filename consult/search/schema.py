@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
+from consult.database import ONE_DATABASE_INDEXES
 from consult.extensions import db
 from consult.search.postgres_fts import create_pg_search, drop_pg_search, index_table_names
 from consult.search.sqlite_fts import create_fts, drop_fts, fts_table_names
@@ -38,12 +39,15 @@ def search_table_names() -> set[str]:
     return fts_table_names() | index_table_names()
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(obj, name, type_, reflected, compare_to, dialect_name: str | None = None) -> bool:
     """For Alembic (env.py `include_object=`): leave the search tables, their indexes
-    and their FTS5 shadow tables to create_search_schema()."""
+    and their FTS5 shadow tables to create_search_schema(); with `dialect_name`, leave the
+    indexes of the other kind of database (consult.database.index_on)."""
     if type_ == "table" and name in search_table_names():
         return False
     if type_ == "index" and getattr(getattr(obj, "table", None), "name", None) in search_table_names():
+        return False
+    if type_ == "index" and dialect_name and ONE_DATABASE_INDEXES.get(name, dialect_name) != dialect_name:
         return False
     return True
 
