@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import time
+from functools import cache
 from typing import Any
 
 from flask import current_app, g
+from sqlalchemy import select
 
+from consult.accounts.models import Organization
+from consult.extensions import db
 from consult.site.models import CityProfile
 
 _KEPT = "consult.city_profile"  # in app.extensions: (until, the row's values or None)
@@ -46,3 +50,13 @@ def is_demo_site() -> bool:
     """Whether the demo data is loaded (its profile is the demo's)."""
     values = _profile_values()
     return bool(values and values["is_demo"])
+
+
+def partner_organizations() -> list[Organization]:
+    """The partners of the framework agreement, by name (the home page lists them)."""
+    return db.session.scalars(_partners()).all()
+
+
+@cache
+def _partners():  # built once: the home page is the most visited
+    return select(Organization).where(Organization.is_partner.is_(True)).order_by(Organization.name)

@@ -6,24 +6,20 @@ from decimal import Decimal
 from flask import current_app, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from consult import ROOT
-from consult.accounts.models import Organization
 from consult.assets import static_url
 from consult.dashboard import services as dashboard
 from consult.extensions import db
 from consult.i18n import LANGUAGE_COOKIE
 from consult.site import bp
-from consult.site.services import city_profile
+from consult.site.services import city_profile, partner_organizations
 from consult.web import safe_next
 
 @bp.route("/")
 def home():
     profile = city_profile()
-    partners = db.session.scalars(
-        select(Organization).where(Organization.is_partner.is_(True)).order_by(Organization.name)
-    ).all()
+    partners = partner_organizations()
     stats = dashboard.city_stats()
     return render_template("site/home.html", profile=profile, partners=partners, stats=stats,
                            investment=Decimal(stats["investments_eur"]), locale=str(get_locale()))
