@@ -31,18 +31,36 @@ class Fragments:
         self._kept: dict[tuple, Markup] = {}
 
     def __call__(self, *values, caller: Callable[[], str]) -> Markup:
+        prefix = self._prefix()
+        if prefix is None:
+            return caller()
+        return self._piece((*prefix, *values), caller)
+
+    def each(self, name: str, items, draw: Callable[..., str], *shared) -> Markup:
+        """The pieces of a list's items, in order: `draw(item, *shared)` kept by
+        (name, *shared, item), as `{% call kept(name, *shared, item) %}` keeps it, without
+        a macro call and a caller for each item (a tenth of a list page's work)."""
+        prefix = self._prefix()
+        if prefix is None:
+            return Markup("".join([draw(item, *shared) for item in items]))
+        prefix = (*prefix, name, *shared)
+        return Markup("".join([self._piece((*prefix, item), lambda item=item: draw(item, *shared))
+                               for item in items]))
+
+    @staticmethod
+    def _prefix() -> tuple | None:
         request_context = _cv_request.get(None)
         adapter = request_context.url_adapter if request_context is not None else None
-        if adapter is None:
-            return caller()
-        key = (get_locale(), adapter.script_name, *values)
+        return None if adapter is None else (get_locale(), adapter.script_name)
+
+    def _piece(self, key: tuple, draw: Callable[[], str]) -> Markup:
         try:
             return self._kept[key]
         except KeyError:
             pass
         except TypeError:  # a value that cannot be a key (a list): drawn every time
-            return caller()
-        html = Markup(caller())
+            return Markup(draw())
+        html = Markup(draw())
         if len(self._kept) >= self.size:
             try:
                 del self._kept[next(iter(self._kept))]

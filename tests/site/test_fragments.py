@@ -34,6 +34,23 @@ def test_a_piece_is_drawn_once_per_key_language_and_script_root(app):
     assert len(fragments) == 4
 
 
+def test_a_list_keeps_each_item_as_a_call_block_would(app):
+    fragments = Fragments(size=10)
+    drawn = []
+
+    def draw(item, heading):
+        drawn.append(item)
+        return Markup(f"<{heading}>{item}</{heading}>")
+
+    with app.app_context(), app.test_request_context():
+        assert fragments.each("card", [1, 2], draw, "h2") == Markup("<h2>1</h2><h2>2</h2>")
+        assert fragments.each("card", [2, 3], draw, "h2") == Markup("<h2>2</h2><h2>3</h2>")
+        assert drawn == [1, 2, 3]  # 2 was kept
+        assert _drawn(fragments, "card", "h2", 3, text="y")[1] == 0  # the same key
+        assert fragments.each("card", [[4]], draw, "h3") == Markup("<h3>[4]</h3>")  # unhashable
+    assert len(fragments) == 3
+
+
 def test_unhashable_values_are_drawn_every_time(app):
     fragments = Fragments(size=10)
     with app.app_context(), app.test_request_context():
