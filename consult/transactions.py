@@ -34,7 +34,9 @@ _WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCA
 
 
 def writes(statement: str) -> bool:
-    """Whether a statement may change the database (False only when it surely reads)."""
+    """Whether a statement may change the database (False only when it surely reads). A
+    SELECT is taken to read: the application calls no function that writes from one (the
+    search index's functions are triggers, run by writes)."""
     statement = statement.lstrip()
     if statement.startswith("SELECT"):
         return False
@@ -64,8 +66,9 @@ def keep_prepared_statements(app: Flask, engine: Engine) -> None:
     @app.teardown_request
     def commit_what_only_read(error) -> None:
         session = db.session()
-        if error is not None or not session.in_transaction():
-            return
+        transaction = session.get_transaction()
+        if error is not None or transaction is None or not transaction.is_active:
+            return  # none, or one a failed flush left to be rolled back
         if session.new or session.dirty or session.deleted:
             return
         connection = session.connection()

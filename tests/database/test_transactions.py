@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 
 from consult.extensions import db
 from consult.transactions import writes
@@ -58,6 +59,17 @@ def _add_routes(app) -> None:
                                 "SELECT n FROM changed"))
         return "not committed"
 
+    @app.get("/t/caught")
+    def caught():
+        from consult.accounts.models import User
+
+        db.session.add(User(email=None))  # refused by the database: NOT NULL
+        try:
+            db.session.flush()
+        except IntegrityError:  # caught, the session not rolled back: it must be, at the end
+            db.session.expunge_all()
+        return "caught"
+
     @app.get("/t/fail")
     def fail():
         db.session.execute(text("SELECT n FROM scratch"))
@@ -97,3 +109,10 @@ def test_a_request_that_failed_is_rolled_back(scratch):
     assert client.get("/t/fail").status_code == 500
     assert client.get("/t/read").data == b"1"
     assert n() == 1
+
+
+@postgresql
+def test_a_failed_write_the_view_caught_ends_the_request_as_before(scratch):
+    client, n = scratch
+    assert client.get("/t/caught").status_code == 200
+    assert client.get("/t/read").data == b"1"
