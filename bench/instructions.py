@@ -11,6 +11,9 @@ not the start-up or the warm-up, and not the database server's work.
     ... bench/instructions.py --comment                         # a comment, as the integrity run's
     ... bench/instructions.py /proposals?sort=most_voted --count 50
     ... bench/instructions.py /questionnaires/2/results --staff --count 50  # logged in as staff
+    ... bench/instructions.py / --first-visit    # no cookies: the stylesheet is inlined
+
+A page is requested with the cookies of a browser that has seen it before (see login.py).
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 UNDER_VALGRIND = "CONSULT_UNDER_CALLGRIND"
+# What the test client that logged in sent (login.py): the session stays fresh.
+BROWSER = {"REMOTE_ADDR": "127.0.0.1"}
 
 
 def main() -> int:
@@ -36,6 +41,8 @@ def main() -> int:
                         help="POST /api/v1/proposals/<id>/comments as bench accounts")
     parser.add_argument("--staff", action="store_true",
                         help="GET PATH logged in as bench account 2, a staff account")
+    parser.add_argument("--first-visit", action="store_true",
+                        help="GET PATH without cookies, as a first visit (the stylesheet inlined)")
     parser.add_argument("--count", type=int, default=200, help="requests counted")
     parser.add_argument("--warmup", type=int, default=100, help="requests before counting")
     options = parser.parse_args()
@@ -77,12 +84,14 @@ def measure(options) -> int:
 
     app = create_app("production", {"SESSION_COOKIE_SECURE": False})
     if options.path:
-        headers = {}
-        if options.staff:
-            sys.path.insert(0, str(ROOT / "bench"))
-            from login import staff_cookie
+        sys.path.insert(0, str(ROOT / "bench"))
+        from login import USER_AGENT, returning_visitor_cookie, staff_cookie
 
-            headers["Cookie"] = staff_cookie(app)
+        headers = {"User-Agent": USER_AGENT}
+        if options.staff:
+            headers["Cookie"] = staff_cookie(app, path=options.path)
+        elif not options.first_visit:
+            headers["Cookie"] = returning_visitor_cookie(app, options.path)
         next_request = lambda: {"path": options.path, "headers": headers}  # noqa: E731
     else:
         next_request = api_writes(app, "vote" if options.vote else "comment")
@@ -92,8 +101,9 @@ def measure(options) -> int:
         b"".join(app(environ, lambda status, headers, exc=None: statuses.append(status)))
 
     for _ in range(options.warmup):
-        call(EnvironBuilder(**next_request()).get_environ())
-    environs = [EnvironBuilder(**next_request()).get_environ() for _ in range(options.count)]
+        call(EnvironBuilder(**next_request(), environ_base=BROWSER).get_environ())
+    environs = [EnvironBuilder(**next_request(), environ_base=BROWSER).get_environ()
+                for _ in range(options.count)]
     toggle("on")
     for environ in environs:
         call(environ)

@@ -54,7 +54,7 @@ def main() -> None:
     if options.staff:
         from login import staff_cookie
 
-        staff_cookie(app, client)  # the client keeps the session cookie
+        staff_cookie(app, client, options.path)  # the client keeps the cookies
     kwargs = {"headers": headers}
     if options.json:
         kwargs.update(data=options.json, content_type="application/json")
