@@ -1,6 +1,6 @@
 """The floor of the API vote on this stack: the smallest Flask + SQLAlchemy application that
 does in the database what `PUT /api/v1/proposals/<id>/vote` does (the token's account, the
-proposal's voting state, the application's own vote statement, one commit) on a plain
+application's own vote statement, which also reads the proposal's voting state, one commit) on a plain
 connection, with none of the application's sessions, ORM objects, hooks or extensions.
 It checks no rule: a measuring instrument, not a way to vote.
 
@@ -28,17 +28,17 @@ import consult.models  # noqa: E402,F401  (maps every model the statements name)
 from consult.accounts.models import User  # noqa: E402
 from consult.api.auth import hash_token  # noqa: E402
 from consult.api.models import ApiToken  # noqa: E402
-from consult.api.proposals import _voting_state_statement  # noqa: E402
 from consult.database import UTCDateTime, utcnow  # noqa: E402
 from consult.proposals.models import Proposal  # noqa: E402
 from consult.votes.services import _pg_cast  # noqa: E402
+from consult.votes.targets import get_votable  # noqa: E402
 
 engine = create_engine(os.environ["DATABASE_URL"])
 ACCOUNT = (select(User.id, User.category, User.is_demo)
            .join(ApiToken, ApiToken.user_id == User.id)
            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
                   ApiToken.expires_at > bindparam("now", type_=UTCDateTime())))
-VOTE = _pg_cast(Proposal.__table__)
+VOTE = _pg_cast(Proposal.__table__, get_votable("proposal").state_sql)
 app = Flask(__name__)
 
 
@@ -48,8 +48,7 @@ def vote(proposal_id: int):
     choice, now = request.get_json()["choice"], utcnow()
     with engine.connect() as connection:
         account = connection.execute(ACCOUNT, {"token_hash": hash_token(token), "now": now}).first()
-        state = connection.execute(_voting_state_statement(), {"proposal_id": proposal_id}).first()
-        if account is None or state is None:
+        if account is None:
             abort(404)
         rows = connection.execute(VOTE, {
             "b_target_type": "proposal", "b_target_id": proposal_id, "b_user_id": account.id,
@@ -57,6 +56,6 @@ def vote(proposal_id: int):
             "is_demo": account.is_demo}).all()
         connection.commit()
     votes: dict[str, int] = {}
-    for _category, voted, count, _outcome in rows:
+    for _category, voted, count, *_outcome_and_state in rows:
         votes[voted] = votes.get(voted, 0) + count
     return jsonify({"votes": votes, "my_vote": choice})

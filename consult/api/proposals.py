@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Literal
 
-from flask import abort
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, select
 
 from consult.api.auth import current_api_user
 from consult.api.common import Page, Tally, iso, page_json
 from consult.api.routing import operation
 from consult.api.validation import Body, Id, PageQuery, PatchBody
-from consult.database import get_or_404, is_valid_id, run
+from consult.database import get_or_404
 from consult.errors import InvalidInput
 from consult.extensions import db
 from consult.processes.models import Process
@@ -22,7 +19,7 @@ from consult.proposals import services
 from consult.proposals.models import STATUSES, THEMES, Proposal
 from consult.votes import services as votes
 from consult.votes.models import CHOICES
-from consult.votes.targets import VotingState, get_votable
+from consult.votes.targets import get_votable
 
 Choice = Literal[CHOICES]
 
@@ -149,32 +146,12 @@ def update_proposal(proposal_id: int, data: ProposalPatch):
     return proposal_json(proposal)
 
 
-@cache
-def _voting_state_statement():
-    """Built once, after the models are mapped: what a vote reads of a proposal (whether
-    voting is open) and of its process (whether it admits only verified accounts)."""
-    return (select(Proposal.voting_open, Process.voting_requires_verified)
-            .join(Process, Process.id == Proposal.process_id)
-            .where(Proposal.id == bindparam("proposal_id")))
-
-
-def _voting_proposal(proposal_id: int) -> VotingState:
-    """What the vote rules read of the proposal, as one row (the proposal is not loaded)."""
-    row = (run(_voting_state_statement(), proposal_id=proposal_id).first()
-           if is_valid_id(proposal_id) else None)
-    if row is None:
-        abort(404)
-    return VotingState(get_votable("proposal"), proposal_id, row.voting_open,
-                       row.voting_requires_verified)
-
-
 @operation("PUT", "/proposals/<int:proposal_id>/vote", tag="Proposals",
            summary="Vote on a proposal (participants)", body=VoteIn, response=VoteOut, auth=True)
 def vote(proposal_id: int, data: VoteIn):
     """One vote per account: voting again changes the choice. Needs `voting_open` and an
     unblocked, confirmed account (else 403)."""
-    proposal = _voting_proposal(proposal_id)
-    tally = votes.cast_vote(current_api_user(), proposal, data.choice)
+    tally = votes.cast_vote_on(current_api_user(), get_votable("proposal"), proposal_id, data.choice)
     return {"votes": tally.as_dict(), "my_vote": data.choice}
 
 

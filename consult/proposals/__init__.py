@@ -30,4 +30,7 @@ register_target(
 register_votable("proposal", model=Proposal, process=lambda proposal: (
     proposal.__dict__.get("process")  # loaded with the proposal's page: no query
     or db.session.scalar(select(Process).join(Proposal, Proposal.process_id == Process.id)
-                         .where(Proposal.id == proposal.id))))
+                         .where(Proposal.id == proposal.id))),
+    state_sql="""SELECT proposals.voting_open, processes.voting_requires_verified
+                 FROM proposals JOIN processes ON processes.id = proposals.process_id
+                 WHERE proposals.id = :b_target_id""")

@@ -14,8 +14,9 @@ from sqlalchemy import TextClause, bindparam, delete, func, select, text, update
 
 from consult import permissions
 from consult.accounts.models import CATEGORIES
-from consult.database import UTCDateTime, dialect, insert_with_conflicts, run, utcnow
-from consult.errors import Conflict, InvalidInput, PermissionDenied, VerificationRequired
+from consult.database import UTCDateTime, dialect, insert_with_conflicts, is_valid_id, run, utcnow
+from consult.errors import (Conflict, DomainError, InvalidInput, NotFound, PermissionDenied,
+                            VerificationRequired)
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote, VoteTally
 from consult.votes.targets import Votable, VotingState, votable_for
@@ -160,16 +161,71 @@ def cast_vote(user, target, choice: str) -> Tally:
     votable = votable_for(target)
     _check(user, target)
     _check_verification(user, target)  # withdrawing a vote given before the rule stays possible
+    _check_choice(choice)
+    mine, new = _vote_parameters(user, votable.type, target.id, choice)
+    if dialect() == "postgresql":
+        rows = _pg_vote(votable, mine, new)
+        if votable.has_counter and rows[0].outcome == "new":
+            _forget_counter(target)
+        return _tally_of(target, (row[:3] for row in rows))
+    before = _insert_or_update(mine, new)
+    return _count(votable, target, mine, before, (user.category, choice))
+
+
+def cast_vote_on(user, votable: Votable, target_id: int, choice: str) -> Tally:
+    """Vote on an item known only by its id (the API's vote, the most frequent write), as
+    cast_vote does: the item is not loaded, its VotingState is read by `votable.state_sql`.
+
+    On PostgreSQL the vote's own statement reads that state, one round trip fewer; the
+    rules are then checked on what it read, and a refused vote is rolled back before the
+    refusal is raised. An id of no item: NotFound.
+    """
+    if not is_valid_id(target_id):
+        raise _no_such_item()
+    # The account's own rules first (as if voting were open): a refused account writes nothing.
+    _check(user, VotingState(votable, target_id, voting_open=True, voting_requires_verified=False))
+    if dialect() != "postgresql":
+        row = run(_state_statement(votable), b_target_id=target_id).first()
+        if row is None:
+            raise _no_such_item()
+        return cast_vote(user, VotingState(votable, target_id, *row), choice)
+    _check_choice(choice)
+    mine, new = _vote_parameters(user, votable.type, target_id, choice)
+    rows = _pg_vote(votable, mine, new, read_state=True)
+    try:
+        if rows[0].voting_open is None:
+            raise _no_such_item()
+        state = VotingState(votable, target_id, rows[0].voting_open,
+                            rows[0].voting_requires_verified)
+        _check(user, state)
+        _check_verification(user, state)
+    except DomainError:
+        db.session.rollback()
+        raise
+    return _tally_of(state, (row[:3] for row in rows))
+
+
+def _no_such_item() -> NotFound:
+    return NotFound(_("There is nothing to vote on at this address."))
+
+
+@cache
+def _state_statement(votable: Votable) -> TextClause:
+    return text(votable.state_sql)
+
+
+def _check_choice(choice: str) -> None:
     if choice not in CHOICES:
         message = _("Choose in favour, against or abstain.")
         raise InvalidInput(message, {"choice": [message]})
-    mine = {"b_target_type": votable.type, "b_target_id": target.id, "b_user_id": user.id}
+
+
+def _vote_parameters(user, target_type: str, target_id: int, choice: str) -> tuple[dict, dict]:
+    """The statements' parameters: which vote (`mine`) and what it records (`new`)."""
+    mine = {"b_target_type": target_type, "b_target_id": target_id, "b_user_id": user.id}
     new = {"new_choice": choice, "new_category": user.category, "now": utcnow(),
            "is_demo": bool(getattr(user, "is_demo", False))}
-    if dialect() == "postgresql":
-        return _pg_vote(votable, target, mine, new)
-    before = _insert_or_update(mine, new)
-    return _count(votable, target, mine, before, (user.category, choice))
+    return mine, new
 
 
 def _insert_or_update(mine: dict, new: dict) -> tuple[str, str] | None:
@@ -195,24 +251,20 @@ def _simultaneous_changes() -> Conflict:
     return Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
 
 
-def _pg_vote(votable: Votable, target, mine: dict, new: dict) -> Tally:
+def _pg_vote(votable: Votable, mine: dict, new: dict, read_state: bool = False) -> list:
     """PostgreSQL: record the choice, move the tally, keep the counter and read the new
-    tally in one statement (_pg_cast); returns the tally.
+    tally in one statement (_pg_cast); its rows (see there), at least one.
 
     The statement records nothing when a twin submission inserted the account's vote after
     it began (its snapshot does not show that row): then it runs again, and changes it.
     """
     counter = votable.model.__table__ if votable.has_counter else None
+    statement = _pg_cast(counter, votable.state_sql if read_state else None)
     for _attempt in range(5):
-        rows = run(_pg_cast(counter), **mine, **new).all()
-        outcome = rows[0].outcome if rows else None
-        if outcome is not None:
-            break
-    else:
-        raise _simultaneous_changes()
-    if counter is not None and outcome == "new":
-        _forget_counter(target)
-    return _tally_of(target, (row[:3] for row in rows))
+        rows = run(statement, **mine, **new).all()
+        if rows and rows[0].outcome is not None:
+            return rows
+    raise _simultaneous_changes()
 
 
 def withdraw_vote(user, target) -> Tally:
@@ -304,11 +356,13 @@ def _pg_count(counter) -> TextClause:
 
 
 @cache
-def _pg_cast(counter) -> TextClause:
+def _pg_cast(counter, state_sql: str | None = None) -> TextClause:
     """PostgreSQL: a vote in one statement. Insert it, or change the account's vote (locked,
     and read as it was before); move the tally by the difference; add a new vote to the
     counter; read the tally. Each row is a tally row and says whether the vote is "new" or
-    "changed"; none says so when the statement recorded nothing (see _pg_vote).
+    "changed"; none says so when the statement recorded nothing (see _pg_vote). With
+    `state_sql` (Votable.state_sql) every row also holds the item's voting_open and
+    voting_requires_verified, NULL when there is no such item.
 
     All parts see the snapshot of the statement's start: the vote just inserted is not read
     by `before`, and the tally rows not moved are read as they were. Rows are locked in the
@@ -319,6 +373,12 @@ def _pg_cast(counter) -> TextClause:
         bumped AS (UPDATE {counter.name} SET votes_count = votes_count + 1
                    WHERE id = :b_target_id AND EXISTS (SELECT FROM inserted) RETURNING id)"""\
         if counter is not None else ""
+    state = f""",
+        state AS ({state_sql})""" if state_sql is not None else ""
+    state_columns = """,
+                   (SELECT voting_open FROM state) AS voting_open,
+                   (SELECT voting_requires_verified FROM state) AS voting_requires_verified"""\
+        if state_sql is not None else ""
     return text(f"""
         WITH inserted AS (
             INSERT INTO votes (target_type, target_id, user_id, choice, category, is_demo,
@@ -347,17 +407,18 @@ def _pg_cast(counter) -> TextClause:
             GROUP BY category, choice HAVING sum(delta) <> 0 ORDER BY category, choice
             ON CONFLICT (target_type, target_id, category, choice)
             DO UPDATE SET count = kept.count + excluded.count
-            RETURNING kept.category, kept.choice, kept.count){bumped},
-        outcome (outcome) AS (
+            RETURNING kept.category, kept.choice, kept.count){bumped}{state},
+        outcome AS (
             SELECT CASE WHEN EXISTS (SELECT FROM inserted) THEN 'new'
-                        WHEN EXISTS (SELECT FROM changed) THEN 'changed' END),
+                        WHEN EXISTS (SELECT FROM changed) THEN 'changed' END AS outcome
+                   {state_columns}),
         tally AS (
             SELECT category, choice, count FROM moved
             UNION ALL
             SELECT category, choice, count FROM vote_tallies
             WHERE target_type = :b_target_type AND target_id = :b_target_id AND count <> 0
               AND (category, choice) NOT IN (SELECT category, choice FROM moved))
-        SELECT category, choice, count, outcome FROM tally, outcome""").bindparams(
+        SELECT tally.*, outcome.* FROM tally, outcome""").bindparams(
         bindparam("now", type_=UTCDateTime()))
 
 

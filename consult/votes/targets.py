@@ -32,6 +32,9 @@ class Votable:
     render: Callable[..., Any] | None = None
     # The process the item belongs to (its `voting_requires_verified` rule applies).
     process: Callable[[Any], Any] | None = None
+    # For votes on an item known by its id (the API's): SQL reading its VotingState's two
+    # columns, voting_open and voting_requires_verified, for the item :b_target_id.
+    state_sql: str | None = None
 
     def url_for(self, obj: Any) -> str:
         if self.url is not None:
@@ -65,8 +68,9 @@ _votables: dict[str, Votable] = {}
 
 def register_votable(target_type: str, *, model: type, url: Callable[[Any], str] | None = None,
                      render: Callable[..., Any] | None = None,
-                     process: Callable[[Any], Any] | None = None) -> Votable:
-    votable = Votable(target_type, model, url, render, process)
+                     process: Callable[[Any], Any] | None = None,
+                     state_sql: str | None = None) -> Votable:
+    votable = Votable(target_type, model, url, render, process, state_sql)
     _votables[target_type] = votable
     return votable
 

@@ -4,12 +4,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import AnonymousUser, CATEGORIES
-from consult.errors import InvalidInput, PermissionDenied
+from consult.errors import InvalidInput, NotFound, PermissionDenied, VerificationRequired
 from consult.extensions import db
 from consult.votes import services
-from consult.votes.models import Vote
+from consult.votes.models import Vote, VoteTally
+from consult.votes.targets import get_votable
 from tests.factories import make_user
-from tests.proposals.factories import make_proposal
+from tests.proposals.factories import make_process, make_proposal
 
 
 def _rows(proposal) -> int:
@@ -162,6 +163,28 @@ def test_category_follows_the_voter_when_the_vote_changes(participant, proposal)
     services.cast_vote(participant, proposal, "against")
     db.session.commit()
     assert services.tally(proposal).by_category["association"]["against"] == 1
+
+
+def test_a_vote_by_id_is_refused_by_the_same_rules_and_leaves_nothing_behind(participant, process):
+    """cast_vote_on reads the voting state in the vote's own statement on PostgreSQL, so it
+    rolls a refused vote back itself: what the caller commits next holds no trace of it."""
+    votable = get_votable("proposal")
+    closed = make_proposal(process, voting_open=False)
+    verified_only = make_proposal(make_process(voting_requires_verified=True))
+    refusals = [(participant, closed.id, PermissionDenied, "Voting is closed"),
+                (participant, verified_only.id, VerificationRequired, "SPID"),
+                (participant, 2147483646, NotFound, "nothing to vote on"),
+                (participant, 0, NotFound, "nothing to vote on"),
+                (make_user(blocked=True), closed.id, PermissionDenied, "blocked"),
+                (AnonymousUser(), closed.id, PermissionDenied, "Log in")]
+    for user, target_id, refusal, message in refusals:
+        with pytest.raises(refusal, match=message):
+            services.cast_vote_on(user, votable, target_id, "favor")
+        db.session.commit()
+    assert db.session.scalar(select(func.count(Vote.id))) == 0
+    assert db.session.scalar(select(func.count()).select_from(VoteTally).where(VoteTally.count != 0)) == 0
+    tally = services.cast_vote_on(participant, votable, make_proposal(process).id, "against")
+    assert (tally.against, tally.total) == (1, 1)
 
 
 def test_the_verified_only_rule_costs_one_query_for_an_unverified_voter(process, count_queries):
