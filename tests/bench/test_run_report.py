@@ -74,9 +74,10 @@ def test_each_endpoint_is_judged_against_the_ceiling_measured_beside_it(bench_ru
     hello = _figure(bench_run, 0.4, 8000)
 
     page = endpoints["section"]
-    assert bench_run.ratio(page, _figure(bench_run, 10.0, 400), hello) == "25×"
+    assert bench_run.ratio(page, _figure(bench_run, 10.0, 400), hello) == "25.0×"
     assert bench_run.verdict(page, _figure(bench_run, 10.0, 400), None, hello) == "pass"
-    assert bench_run.verdict(page, _figure(bench_run, 10.4, 380), None, hello) == "MISSED: × ceiling"
+    assert bench_run.ratio(page, _figure(bench_run, 10.16, 380), hello) == "25.4×"
+    assert bench_run.verdict(page, _figure(bench_run, 10.16, 380), None, hello) == "MISSED: × ceiling"
 
     api_list = endpoints["api_list"]
     assert bench_run.verdict(api_list, _figure(bench_run, 4.4, 900), None, hello) == "MISSED: × ceiling"
