@@ -1,7 +1,8 @@
 """The floor of the API vote on this stack: the smallest Flask + SQLAlchemy application that
 does in the database what `PUT /api/v1/proposals/<id>/vote` does (the token's account, the
-application's own vote statement, which also reads the proposal's voting state, one commit) on a plain
-connection, with none of the application's sessions, ORM objects, hooks or extensions.
+application's own vote statement, which also reads the proposal's voting state, one commit)
+on a plain connection, with none of the application's sessions, ORM objects, hooks or
+extensions.
 It checks no rule: a measuring instrument, not a way to vote.
 
 Serve it like the application and load it like `make bench` does, beside the ceiling:

@@ -151,7 +151,8 @@ def update_proposal(proposal_id: int, data: ProposalPatch):
 def vote(proposal_id: int, data: VoteIn):
     """One vote per account: voting again changes the choice. Needs `voting_open` and an
     unblocked, confirmed account (else 403)."""
-    tally = votes.cast_vote_on(current_api_user(), get_votable("proposal"), proposal_id, data.choice)
+    tally = votes.cast_vote_on(current_api_user(), get_votable("proposal"), proposal_id,
+                               data.choice)
     return {"votes": tally.as_dict(), "my_vote": data.choice}
 
 

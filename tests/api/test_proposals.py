@@ -161,7 +161,8 @@ def test_a_refused_vote_leaves_no_trace(app, api_as, participant):
     open_one, closed = make_proposal(), make_proposal(voting_open=False)
     voters = [participant, *make_voters(2)]
     for voter in voters[1:]:
-        assert api_as(voter).put(f"/proposals/{open_one.id}/vote", json={"choice": "favor"}).status_code == 200
+        response = api_as(voter).put(f"/proposals/{open_one.id}/vote", json={"choice": "favor"})
+        assert response.status_code == 200
     blocked = make_user(blocked=True)
     refusals = [(participant, closed.id, 403), (blocked, open_one.id, 403),
                 (participant, 2147483646, 404)]
