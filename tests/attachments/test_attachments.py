@@ -98,6 +98,7 @@ BAD = {
     "an executable": (b"MZ\x90\x00" + b"\x00" * 100, "setup.pdf", "This kind of file is not accepted here"),
     "text that is not csv": (b"hello", "note.txt", "This kind of file is not accepted here"),
     "corrupt zip": (b"PK\x03\x04garbage", "a.docx", "The file is damaged"),
+    "unknown compression": (None, "a.docx", "The file is damaged"),
     "password": (None, "a.docx", "protected by a password"),
     "zip bomb": (None, "a.docx", "zip bomb"),
     "empty": (b"", "a.pdf", "The file is empty."),
@@ -111,6 +112,8 @@ def test_bad_files_are_refused_with_a_clear_message(client, login_as, staff, pro
         data = files.password_protected_docx(files.sample("docx"))
     elif case == "zip bomb":
         data = files.zip_bomb()
+    elif case == "unknown compression":
+        data = files.unknown_compression_docx()
     login_as(staff)
     response = attach(client, "process", process.id, data, name)
     assert response.status_code == 422

@@ -167,5 +167,19 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def unknown_compression_docx() -> bytes:
+    """A .docx-shaped archive whose text part names a compression method zipfile cannot
+    read (99, in its local and central headers): zipfile raises NotImplementedError."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        target.writestr("[Content_Types].xml", "<Types/>")
+        target.writestr("word/document.xml", "<document/>")
+    data = bytearray(out.getvalue())
+    for signature, method_at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        header = data.rindex(signature)  # the last entry's: word/document.xml
+        data[header + method_at:header + method_at + 2] = (99).to_bytes(2, "little")
+    return bytes(data)
+
+
 def corrupt_docx(data: bytes) -> bytes:
     return data[:200] + b"\x00" * 500 + data[700:1200]
