@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 
 from flask import Flask
@@ -50,10 +52,27 @@ FEATURES = (
 )
 
 
+class ConsultApp(Flask):
+    """Flask, remembering which views and hooks are coroutine functions."""
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        # Flask asks inspect again at every call of every view and hook (some 2 % of an API
+        # vote's instructions); whether a function is a coroutine function never changes.
+        try:
+            return self._sync_callables[func]
+        except KeyError:
+            sync = self._sync_callables[func] = super().ensure_sync(func)
+            return sync
+
+    @cached_property
+    def _sync_callables(self) -> dict[Callable, Callable]:
+        return {}
+
+
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     from config import CONFIGS
 
-    app = Flask(
+    app = ConsultApp(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=None,  # WhiteNoise serves /static/ from build/static (consult/assets.py)
