@@ -7,7 +7,7 @@ from typing import Literal
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
-from consult.api.auth import current_api_user
+from consult.api.auth import current_api_account, current_api_user
 from consult.api.common import Page, Tally, iso, page_json
 from consult.api.routing import operation
 from consult.api.validation import Body, Id, PageQuery, PatchBody
@@ -151,7 +151,7 @@ def update_proposal(proposal_id: int, data: ProposalPatch):
 def vote(proposal_id: int, data: VoteIn):
     """One vote per account: voting again changes the choice. Needs `voting_open` and an
     unblocked, confirmed account (else 403)."""
-    tally = votes.cast_vote_on(current_api_user(), get_votable("proposal"), proposal_id,
+    tally = votes.cast_vote_on(current_api_account(), get_votable("proposal"), proposal_id,
                                data.choice)
     return {"votes": tally.as_dict(), "my_vote": data.choice}
 

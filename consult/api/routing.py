@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
 from consult.api import bp
-from consult.api.auth import rate_limit_key, require_user
+from consult.api.auth import rate_limit_key, require_account
 from consult.api.validation import Body, Query, parse_body, parse_query
 from consult.errors import Conflict
 from consult.extensions import db, limiter
@@ -65,7 +65,7 @@ def operation(method: str, rule: str, *, summary: str, tag: str, description: st
         @functools.wraps(view)
         def handle(**kwargs):
             if auth:
-                require_user()
+                require_account()
             if body is not None:
                 kwargs["data"] = parse_body(body)
             if query is not None:
