@@ -79,8 +79,11 @@ class TokenAccount:
         session = db.session
         user = session.identity_map.get(session.identity_key(User, self._row.id))
         if user is None:
-            user = User(**{attribute: self._row._mapping[column]
-                           for attribute, column in _user_columns().items()})
+            # Filled as the ORM's own loading fills what a query read (the constructor
+            # would record each value as a change, at twice the cost).
+            user = sa_inspect(User).class_manager.new_instance()
+            sa_inspect(user).dict.update({attribute: self._row._mapping[column]
+                                          for attribute, column in _user_columns().items()})
             make_transient_to_detached(user)  # as if loaded by a query: nothing to write
             session.add(user)
         return user
