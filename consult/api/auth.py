@@ -112,10 +112,11 @@ def find_token_owner(raw: str, now: datetime | None = None) -> tuple[TokenAccoun
     from consult.devices.services import touch
 
     row = run(_live_token_owner(), token_hash=hash_token(raw), now=now or utcnow()).first()
-    if row is None or row.deleted_at is not None:
+    account = TokenAccount(row) if row is not None else None
+    if account is None or not account.is_active:
         return None
     touch(ApiToken, row.token_id, row.token_last_used_at)
-    return TokenAccount(row), row.token_id
+    return account, row.token_id
 
 
 def bearer_value() -> str | None:
