@@ -13,8 +13,12 @@ run: install static translations db
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# One pytest worker a core (pytest-xdist; `make test PYTEST_WORKERS=0` runs them in one process),
+# then the tests that measure a time, alone (marked `alone`; 5: PYTEST_ARGS selected none).
+PYTEST_WORKERS ?= auto
 test: install static translations chromium docs-check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not alone" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 install: $(STAMP)
 

@@ -14,16 +14,58 @@ from consult import create_app
 from consult.extensions import db, limiter
 from tests.factories import DEFAULT_PASSWORD, make_user
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1"... under `pytest -n`
+
+
+def _this_workers_database(url: str | None) -> str | None:
+    """Under pytest-xdist every worker has its own PostgreSQL database (test_gw0, test_gw1...):
+    the tests empty the tables after each test, which would wipe a neighbour's rows."""
+    if not url or not XDIST_WORKER:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{XDIST_WORKER}").render_as_string(
+        hide_password=False)
+
+
+POSTGRES_URL = _this_workers_database(os.environ.get("TEST_DATABASE_URL"))
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
 def pytest_sessionstart(session):
     """The pages name the built CSS, scripts and icons (consult/assets.py): build them first
-    when a source changed since (as `make test` does), so `pytest` alone works on a fresh clone."""
+    when a source changed since (as `make test` does), so `pytest` alone works on a fresh clone.
+    A worker of pytest-xdist makes its own PostgreSQL database."""
     from consult.assets import main as build_assets
 
-    build_assets(["--if-stale"])
+    if XDIST_WORKER is None:
+        build_assets(["--if-stale"])  # once, in the controller, before the workers start
+    if POSTGRES_URL and XDIST_WORKER:
+        _recreate_database(make_url(POSTGRES_URL))
+
+
+def pytest_sessionfinish(session):
+    if POSTGRES_URL and XDIST_WORKER:
+        _drop_database(make_url(POSTGRES_URL))
+
+
+def _admin_engine(url):
+    """An engine on the server's `postgres` database, for CREATE and DROP DATABASE."""
+    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _recreate_database(url) -> None:
+    _drop_database(url)
+    admin = _admin_engine(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
+def _drop_database(url) -> None:
+    admin = _admin_engine(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @contextmanager
@@ -31,17 +73,12 @@ def scratch_postgres_database(suffix: str):
     """A new, empty PostgreSQL database named after the test database plus `suffix`
     (dropped afterwards); yields its URL (a sqlalchemy URL object)."""
     url = make_url(POSTGRES_URL)
-    name = f"{url.database}_{suffix}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    scratch = url.set(database=f"{url.database}_{suffix}")
+    _recreate_database(scratch)
     try:
-        yield url.set(database=name)
+        yield scratch
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(scratch)
 
 
 def database_url(kind: str, tmp_path_factory) -> str:

@@ -99,6 +99,7 @@ def test_first_and_second_visits_stay_within_their_budgets(browser, demo_site):
     assert not over, "\n".join(over)
 
 
+@pytest.mark.alone  # a time measured with no other test beside it (Makefile, `make test`)
 @pytest.mark.parametrize("name", ["home", "proposal"])
 def test_largest_contentful_paint_on_slow_4g_is_under_budget(browser, demo_site, name):
     url = demo_site.url(demo_site.pages[name])
