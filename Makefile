@@ -76,7 +76,8 @@ db: install
 # SQLite files go in bench/data/.
 BENCH_SCALES ?= 0.01 1
 BENCH_DATABASES ?= sqlite postgresql
-BENCH_SECONDS ?= 10
+BENCH_SECONDS ?= 4
+BENCH_ROUNDS ?= 3
 BENCH_INTEGRITY_SCALE ?= 1
 BENCH_STAMP := $(VENV)/.bench-installed
 
@@ -90,7 +91,7 @@ $(BENCH_STAMP): pyproject.toml
 	touch $@
 
 bench: bench-tools static
-	$(BIN)/python bench/run.py --scales $(BENCH_SCALES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS)
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS) --rounds $(BENCH_ROUNDS)
 
 bench-integrity: bench-tools
 	$(BIN)/python bench/integrity.py --scale $(BENCH_INTEGRITY_SCALE) --clients 200 --seconds 60

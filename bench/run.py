@@ -22,6 +22,7 @@ import platform
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -120,6 +121,45 @@ class Figure:
 
 
 @dataclass
+class Round:
+    """One measure of an endpoint at every scale (smallest first), then of the ceiling, back
+    to back: the figures of one round saw the machine at one speed."""
+    figures: list[Figure | str]
+    ceiling: Figure
+
+    def growth(self) -> float | None:
+        first, last = self.figures[0], self.figures[-1]
+        if isinstance(first, Figure) and isinstance(last, Figure) and first.p50_ms:
+            return last.p50_ms / first.p50_ms
+        return None
+
+
+def against_ceiling(endpoint: Endpoint, figure: Figure, hello: Figure) -> float:
+    """A page's median in ceilings; the vote's rate as a share of the ceiling's."""
+    if endpoint.page:
+        return figure.p50_ms / hello.p50_ms
+    return figure.rps / hello.rps if hello.rps else 0.0
+
+
+def median_round(endpoint: Endpoint, rounds: list[Round]) -> Round:
+    """The round whose largest scale, against its own ceiling, is the median of the rounds
+    (of two middle ones, the worse). The machine's speed moves by tens of per cent between
+    rounds a minute apart; within a round much less."""
+    measured = [r for r in rounds if isinstance(r.figures[-1], Figure)]
+    if not measured:
+        return rounds[0]
+    sign = 1 if endpoint.page else -1  # worse: a larger multiple, a smaller share
+    ordered = sorted(measured, key=lambda r: sign * against_ceiling(endpoint, r.figures[-1], r.ceiling))
+    return ordered[len(ordered) // 2]
+
+
+def median_growth(rounds: list[Round]) -> float | None:
+    """The median of the rounds' growths (of two middle ones, the larger)."""
+    growths = [g for g in (r.growth() for r in rounds) if g is not None]
+    return statistics.median_high(growths) if growths else None
+
+
+@dataclass
 class Run:
     database: str
     scale: float
@@ -128,6 +168,10 @@ class Run:
     # The ceiling measured right after each endpoint (the machine's speed moves by tens of
     # per cent within minutes: each endpoint is compared with the ceiling of its moment).
     ceilings: dict[str, Figure] = field(default_factory=dict)
+    # Every round of each endpoint (the figures above are the median round's), and, on the
+    # largest scale's run, the median of the rounds' growths from the smallest scale.
+    rounds: dict[str, list[Round]] = field(default_factory=dict)
+    growths: dict[str, float] = field(default_factory=dict)
 
     @property
     def ceiling(self) -> Figure | None:
@@ -374,14 +418,17 @@ def measure_database(database: str, scales: list[float], options) -> list[Run]:
         for endpoint in ENDPOINTS:
             if options.only and endpoint.key not in options.only:
                 continue
-            for run, server in zip(runs, servers):
-                run.figures[endpoint.key] = measure_endpoint(
-                    endpoint, run, server, values[run.scale], args[run.scale], options)
-            beside = ceiling(hello, options)
-            log(f"{database} ceiling after {endpoint.key}: p50 {beside.p50_ms:.2f} ms, "
-                f"{beside.rps:.0f}/s")
-            for run in runs:
-                run.ceilings[endpoint.key] = beside
+            targets = [endpoint_target(endpoint, run, server, values[run.scale], args[run.scale])
+                       for run, server in zip(runs, servers)]
+            rounds = measure_rounds(endpoint, runs, targets, hello, options)
+            chosen = median_round(endpoint, rounds)
+            for run, figure in zip(runs, chosen.figures):
+                run.figures[endpoint.key] = figure
+                run.ceilings[endpoint.key] = chosen.ceiling
+                run.rounds[endpoint.key] = rounds
+            growth = median_growth(rounds)
+            if growth is not None:
+                runs[-1].growths[endpoint.key] = growth
     finally:
         for server in servers:
             server.stop()
@@ -399,33 +446,57 @@ def endpoint_inputs(database: str, scale: float, url: str) -> tuple[dict, list[s
     return values, [str(tokens), str(ids_file)]
 
 
-def measure_endpoint(endpoint: Endpoint, run: Run, server: Server, values: dict,
-                     vote_args: list[str], options) -> Figure | str:
+@dataclass
+class Target:
+    """What wrk asks for: the URL, its script and arguments, the browser's cookies."""
+    url: str
+    script: str
+    args: list[str]
+    cookie: str | None
+
+
+def endpoint_target(endpoint: Endpoint, run: Run, server: Server, values: dict,
+                    vote_args: list[str]) -> Target | str:
     path = endpoint.path.format(**values)
     if not route_exists(server.url, path.split("?")[0], endpoint.method):
         log(f"{run.database} {run.scale:g} {endpoint.key}: missing")
         return "not measured (missing)"
-    args = vote_args if endpoint.script == "vote.lua" else []
-    target = server.base + path
     cookie = None
     if endpoint.staff:
         cookie = browser_cookies(server.base, path, staff_cookie(server.base))
     elif not endpoint.first_visit and endpoint.method == "GET":
         cookie = browser_cookies(server.base, path)
-    wrk(target, script=endpoint.script, seconds=options.warmup,
-        connections=options.connections, args=args, cookie=cookie)
-    figure = wrk(target, script=endpoint.script, seconds=options.seconds,
-                 connections=options.connections, args=args, cookie=cookie)
-    log(f"{run.database} {run.scale:g} {endpoint.key}: p50 {figure.p50_ms:.1f} ms, "
-        f"p95 {figure.p95_ms:.1f} ms, {figure.rps:.0f}/s, {figure.statuses}")
-    return figure
+    args = vote_args if endpoint.script == "vote.lua" else []
+    return Target(server.base + path, endpoint.script, args, cookie)
 
 
-def ceiling(server: Server, options) -> Figure:
-    wrk(server.base + "/", script="report.lua", seconds=options.warmup,
-        connections=options.connections)
-    return wrk(server.base + "/", script="report.lua", seconds=options.seconds,
-               connections=options.connections)
+def measure_rounds(endpoint: Endpoint, runs: list[Run], targets: list[Target | str],
+                   hello: Server, options) -> list[Round]:
+    """Warm every server up once, then measure `options.rounds` rounds: each scale in turn,
+    then the ceiling."""
+    ceiling_target = Target(hello.base + "/", "report.lua", [], None)
+    for target in [*targets, ceiling_target]:
+        if isinstance(target, Target):
+            measure(target, options, options.warmup)
+    rounds = []
+    for number in range(1, options.rounds + 1):
+        figures = [measure(target, options, options.seconds) if isinstance(target, Target)
+                   else target for target in targets]
+        beside = measure(ceiling_target, options, options.seconds)
+        rounds.append(Round(figures, beside))
+        for run, figure in zip(runs, figures):
+            if isinstance(figure, Figure):
+                log(f"{run.database} {run.scale:g} {endpoint.key} round {number}: "
+                    f"p50 {figure.p50_ms:.1f} ms, p95 {figure.p95_ms:.1f} ms, "
+                    f"{figure.rps:.0f}/s, {figure.statuses}")
+        log(f"{runs[0].database} ceiling after {endpoint.key} round {number}: "
+            f"p50 {beside.p50_ms:.2f} ms, {beside.rps:.0f}/s")
+    return rounds
+
+
+def measure(target: Target, options, seconds: int) -> Figure:
+    return wrk(target.url, script=target.script, seconds=seconds,
+               connections=options.connections, args=target.args, cookie=target.cookie)
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -469,20 +540,23 @@ def markdown(runs: list[Run], options, info: dict[str, str], began: datetime) ->
         f"- Server: gunicorn, {options.workers} sync workers (2 per core), CONSULT_ENV=production, "
         "RATELIMIT_ENABLED=false; anonymous GET requests except the API vote and the pages "
         "marked staff (logged in as a staff account through the login form).",
-        f"- Load: wrk, 2 threads, {options.connections} connections, {options.seconds} s per "
-        f"endpoint after {options.warmup} s of warm-up.",
+        f"- Load: wrk, 2 threads, {options.connections} connections; each endpoint in "
+        f"{options.rounds} round(s) of {options.seconds} s a measure, after {options.warmup} s "
+        "of warm-up.",
         "- Each cell: median ms / p95 ms / requests per second. Within a database's block, "
-        "each endpoint is measured at every scale back to back (one server per scale). The "
-        "ceiling is a Flask \"hello\" page served and measured the same way, right after "
-        "each endpoint (the machine's speed moves within minutes: each endpoint is compared "
-        "with the ceiling of its moment).",
+        "a round measures an endpoint at every scale back to back (one server per scale), "
+        "then the ceiling, a Flask \"hello\" page served and measured the same way (the "
+        "machine's speed moves within minutes: each endpoint is compared with the ceiling "
+        "of its moment). The cells are the median round's: the one whose largest scale, "
+        "against its own ceiling, is the median of the rounds (the range of the rounds "
+        "follows in brackets).",
         "- Pages are requested with the cookies a browser holds after one visit of the page "
         "(the stylesheet's version; the session of the staff account, logged in through the "
         "login form); the first visit of the home page without any.",
         "- × ceiling: median latency divided by the median of the ceiling measured right "
         "after (at the largest scale); for the vote, its requests per second as a share of "
         "that ceiling's. Growth: median at the largest scale divided by the median at the "
-        "smallest, on the same database.",
+        "smallest, on the same database, in the same round; the median of the rounds' growths.",
         f"- Targets at scale 1 on PostgreSQL: median < {TARGET_MEDIAN_MS} ms and p95 < "
         f"{TARGET_P95_MS} ms for every page, growth < {TARGET_GROWTH}×, API vote ≥ "
         f"{TARGET_VOTES_PER_S}/s; and a median at most {TARGET_TIMES_CEILING}× the ceiling "
@@ -507,17 +581,17 @@ def markdown(runs: list[Run], options, info: dict[str, str], began: datetime) ->
             if all(f is None for f in figures):
                 continue
             row = [endpoint.label] + [cell(f) for f in figures]
-            last, first = figures[-1], figures[0]
+            last = figures[-1]
             hello = mine[-1].ceilings.get(endpoint.key)
-            row += [cell(hello), ratio(endpoint, last, hello)]
+            row += [cell(hello), ratio(endpoint, last, hello, mine[-1].rounds.get(endpoint.key, []))]
             comparable = len(mine) > 1 and has_page(endpoint, mine[0].scale)
+            growth = mine[-1].growths.get(endpoint.key) if comparable else None
             if len(mine) > 1:
-                row.append(f"{last.p50_ms / first.p50_ms:.2f}×"
-                           if comparable and isinstance(last, Figure) and isinstance(first, Figure)
+                row.append(f"{growth:.2f}×" if growth is not None
                            else f"n/a (no page {endpoint.list_page} at S={mine[0].scale:g})"
                            if not comparable else "–")
             if database == "postgresql" and mine[-1].scale == 1:
-                row.append(verdict(endpoint, last, first if comparable else None, hello))
+                row.append(verdict(endpoint, last, growth, hello))
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
     lines += ["Page 500 of the proposal list at S=0.01 lies past the end (the list has 15 "
@@ -526,15 +600,23 @@ def markdown(runs: list[Run], options, info: dict[str, str], began: datetime) ->
     return "\n".join(lines)
 
 
-def ratio(endpoint: Endpoint, figure, hello: Figure | None) -> str:
+def ratio(endpoint: Endpoint, figure, hello: Figure | None, rounds: list[Round] = ()) -> str:
+    """The figure against its ceiling; with several rounds, their range after it. One
+    decimal: a page at 25.4× must not read "25×" beside its MISSED."""
     if not isinstance(figure, Figure) or hello is None:
         return "–"
-    if endpoint.page:  # one decimal: a page at 25.4× must not read "25×" beside its MISSED
-        return f"{figure.p50_ms / hello.p50_ms:.1f}×"
-    return f"{100 * figure.rps / hello.rps:.1f} % of its rate"
+    scale, unit = (1, "×") if endpoint.page else (100, " %")
+    text = f"{scale * against_ceiling(endpoint, figure, hello):.1f}{unit}"
+    if not endpoint.page:
+        text += " of its rate"
+    values = sorted(scale * against_ceiling(endpoint, r.figures[-1], r.ceiling)
+                    for r in rounds if isinstance(r.figures[-1], Figure))
+    if len(values) > 1:
+        text += f" (rounds {values[0]:.1f}–{values[-1]:.1f}{unit})"
+    return text
 
 
-def verdict(endpoint: Endpoint, last, first, hello: Figure | None) -> str:
+def verdict(endpoint: Endpoint, last, growth: float | None, hello: Figure | None) -> str:
     if not isinstance(last, Figure):
         return "–"
     problems = []
@@ -550,7 +632,7 @@ def verdict(endpoint: Endpoint, last, first, hello: Figure | None) -> str:
             problems.append("rate")
         if hello is not None and last.rps < TARGET_VOTE_SHARE * hello.rps:
             problems.append("share of the ceiling's rate")
-    if isinstance(first, Figure) and last.p50_ms / first.p50_ms >= TARGET_GROWTH:
+    if growth is not None and growth >= TARGET_GROWTH:
         problems.append("growth")
     if last.server_errors:
         problems.append("5xx")
@@ -572,7 +654,10 @@ def main() -> int:
     parser.add_argument("--scales", nargs="+", type=float, default=[0.01, 1.0])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 10)))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 4)),
+                        help="of each measure")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)),
+                        help="of each endpoint: every scale, then the ceiling")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 4)))
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))

@@ -95,3 +95,44 @@ def test_the_block_reports_the_median_of_its_ceilings(bench_run):
         run.ceilings[key] = _figure(bench_run, p50, 1000 / p50)
     assert run.ceiling.p50_ms == 0.5
     assert bench_run.Run("postgresql", 1.0).ceiling is None
+
+
+def _round(bench_run, small_ms: float, large_ms: float, ceiling_ms: float, large_rps: float = 0,
+           ceiling_rps: float = 0):
+    return bench_run.Round([_figure(bench_run, small_ms, 100), _figure(bench_run, large_ms, large_rps or 100)],
+                           _figure(bench_run, ceiling_ms, ceiling_rps or 1000 / ceiling_ms))
+
+
+def test_the_report_gives_the_round_whose_multiple_of_its_own_ceiling_is_the_median(bench_run):
+    """The machine's speed moved between the rounds: the second is slow throughout, the
+    third's page was slowed alone. The median multiple is the first round's."""
+    section = next(e for e in bench_run.ENDPOINTS if e.key == "section")
+    rounds = [_round(bench_run, 8.0, 10.0, 0.5),    # 20×, growth 1.25
+              _round(bench_run, 16.0, 18.0, 1.0),   # 18×, growth 1.125
+              _round(bench_run, 8.0, 15.0, 0.5)]    # 30×, growth 1.875
+    chosen = bench_run.median_round(section, rounds)
+    assert chosen is rounds[0]
+    assert bench_run.median_growth(rounds) == 1.25
+    assert bench_run.ratio(section, chosen.figures[-1], chosen.ceiling, rounds) == (
+        "20.0× (rounds 18.0–30.0×)")
+    # of two middle rounds, the worse: the larger multiple, the larger growth
+    assert bench_run.median_round(section, rounds[:2]) is rounds[0]
+    assert bench_run.median_growth(rounds[:2]) == 1.25
+
+
+def test_for_the_vote_the_median_round_is_by_its_share_of_the_ceiling_s_rate(bench_run):
+    vote = next(e for e in bench_run.ENDPOINTS if e.key == "api_vote")
+    rounds = [_round(bench_run, 5.0, 5.0, 0.5, large_rps=300, ceiling_rps=2000),   # 15 %
+              _round(bench_run, 5.0, 5.0, 0.5, large_rps=300, ceiling_rps=3000),   # 10 %
+              _round(bench_run, 5.0, 5.0, 0.5, large_rps=240, ceiling_rps=2000)]   # 12 %
+    assert bench_run.median_round(vote, rounds) is rounds[2]
+    assert bench_run.median_round(vote, rounds[:2]) is rounds[1]  # the worse of two
+    assert bench_run.ratio(vote, rounds[2].figures[-1], rounds[2].ceiling, rounds) == (
+        "12.0 % of its rate (rounds 10.0–15.0 %)")
+
+
+def test_a_growth_of_the_median_round_at_the_target_is_missed(bench_run):
+    page = next(e for e in bench_run.ENDPOINTS if e.key == "section")
+    hello = _figure(bench_run, 0.4, 8000)
+    assert bench_run.verdict(page, _figure(bench_run, 8.0, 400), 1.49, hello) == "pass"
+    assert bench_run.verdict(page, _figure(bench_run, 8.0, 400), 1.5, hello) == "MISSED: growth"
