@@ -2,15 +2,16 @@
 
 For every database: make or reuse its bench database of each scale, serve each with
 gunicorn (2 workers per core, production settings, rate limits off), and a minimal Flask
-page the same way (the ceiling); measure each endpoint with wrk at every scale in turn,
-then the ceiling right after it, stop the servers. Writes a Markdown table to
-bench/results/<date>-<machine>.md (-2, -3 … when that file exists).
+page the same way (the ceiling); measure each endpoint with wrk in rounds (--rounds, 3),
+a round being every scale in turn, then the ceiling right after it; report the median
+round; stop the servers. Writes a Markdown table to bench/results/<date>-<machine>.md
+(-2, -3 … when that file exists).
 
 Pages are asked for as a browser that has been on the site asks for them: with the cookies
 the page set on an earlier visit (the stylesheet's version, the session of a logged-in
 account). One endpoint, the home page's first visit, sends none.
 
-    .venv/bin/python bench/run.py --scales 0.01 1 --databases sqlite postgresql
+    .venv/bin/python bench/run.py --scales 0.01 1 --databases sqlite postgresql --rounds 3
 """
 from __future__ import annotations
 
