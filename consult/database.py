@@ -117,6 +117,15 @@ def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def commit_each_statement() -> None:
+    """From here to the end of the request, PostgreSQL commits each statement as it runs: no
+    BEGIN and no COMMIT, two round trips fewer. Only for a request whose every write is one
+    statement complete by itself (the API's vote), called before its first statement.
+    SQLAlchemy restores the connection's isolation level when it returns to the pool."""
+    if dialect() == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def run(statement, **parameters):
     """Run a Core statement on the session's connection, in its transaction. For statements
     built once and run often: the ORM's per-statement work is skipped."""

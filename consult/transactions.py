@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from flask import Flask
 from psycopg.pq import TransactionStatus
@@ -33,6 +34,7 @@ _WROTE = "consult_wrote"
 _WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|COPY)\b")
 
 
+@lru_cache(maxsize=2048)  # statements are built once and run often (the vote's is 3 KB)
 def writes(statement: str) -> bool:
     """Whether a statement may change the database (False only when it surely reads). A
     SELECT is taken to read: the application calls no function that writes from one (the

@@ -1,5 +1,5 @@
 """The JSON API v1 (api-v1.md): bearer tokens, strict JSON, the same services as the pages."""
-from flask import Blueprint
+from flask import Blueprint, request
 from flask.sessions import SecureCookieSessionInterface
 
 from consult.extensions import csrf
@@ -36,6 +36,16 @@ class _NoSessionInTheApi(SecureCookieSessionInterface):
 @bp.record_once
 def _session_interface(state) -> None:
     state.app.session_interface = _NoSessionInTheApi()
+
+
+@bp.before_request
+def _autocommit() -> None:
+    """Before the token's query, the request's first statement."""
+    from consult.api.routing import AUTOCOMMIT_ENDPOINTS
+    from consult.database import commit_each_statement
+
+    if request.endpoint in AUTOCOMMIT_ENDPOINTS:
+        commit_each_statement()
 
 
 @bp.before_request

@@ -70,9 +70,11 @@ class TokenAccount:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
-            return getattr(self._row, name)
+            value = getattr(self._row, name)
         except AttributeError:
             return getattr(self.user, name)
+        self.__dict__[name] = value  # the rules read a column several times: once from the row
+        return value
 
     @cached_property
     def user(self) -> User:

@@ -147,7 +147,8 @@ def update_proposal(proposal_id: int, data: ProposalPatch):
 
 
 @operation("PUT", "/proposals/<int:proposal_id>/vote", tag="Proposals",
-           summary="Vote on a proposal (participants)", body=VoteIn, response=VoteOut, auth=True)
+           summary="Vote on a proposal (participants)", body=VoteIn, response=VoteOut, auth=True,
+           autocommit=True)  # the vote is one statement (votes.cast_vote_on)
 def vote(proposal_id: int, data: VoteIn):
     """One vote per account: voting again changes the choice. Needs `voting_open` and an
     unblocked, confirmed account (else 403)."""

@@ -21,6 +21,8 @@ from consult.errors import Conflict
 from consult.extensions import db, limiter
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Endpoints declared with autocommit=True (see `operation`).
+AUTOCOMMIT_ENDPOINTS: set[str] = set()
 
 
 @dataclass
@@ -52,12 +54,16 @@ def operation(method: str, rule: str, *, summary: str, tag: str, description: st
               response: type[BaseModel] | None = None, status: int = 200, auth: bool = False,
               errors: tuple[int, ...] = (), extra_responses: dict | None = None,
               limit: Callable[[], str] | None = None,
-              limit_key: Callable[[], str] = rate_limit_key) -> Callable:
+              limit_key: Callable[[], str] = rate_limit_key, autocommit: bool = False) -> Callable:
     """Register `view` at `rule` for `method`.
 
     The view receives the URL's arguments, plus `data` (the parsed body) and `query`
     (the parsed query string) when declared, and returns `(payload, status)` or a
     payload (answered with `status`); a write is committed once it succeeded.
+
+    `autocommit`: every statement the view runs is a write complete by itself, or a read, so
+    on PostgreSQL each may commit as it runs (database.commit_each_statement): the request
+    saves the round trips of BEGIN and COMMIT. Nothing is then ever written to be undone.
     """
     is_write = method in WRITE_METHODS
 
@@ -79,6 +85,8 @@ def operation(method: str, rule: str, *, summary: str, tag: str, description: st
         if limit is not None or is_write:
             view_func = limiter.limit(limit or _write_limit, key_func=limit_key)(handle)
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view_func, methods=[method])
+        if autocommit:
+            AUTOCOMMIT_ENDPOINTS.add(f"{bp.name}.{view.__name__}")
         OPERATIONS.append(Operation(
             method=method, rule=rule, endpoint=view.__name__, summary=summary, tag=tag,
             description=description or (view.__doc__ or "").strip(), body=body, query=query,

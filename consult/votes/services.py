@@ -15,7 +15,7 @@ from sqlalchemy import TextClause, bindparam, delete, func, select, text, update
 from consult import permissions
 from consult.accounts.models import CATEGORIES
 from consult.database import UTCDateTime, dialect, insert_with_conflicts, is_valid_id, run, utcnow
-from consult.errors import (Conflict, DomainError, InvalidInput, NotFound, PermissionDenied,
+from consult.errors import (Conflict, InvalidInput, NotFound, PermissionDenied,
                             VerificationRequired)
 from consult.extensions import db
 from consult.votes.models import CHOICES, Vote, VoteTally
@@ -167,7 +167,7 @@ def cast_vote(user, target, choice: str) -> Tally:
         rows = _pg_vote(votable, mine, new)
         if votable.has_counter and rows[0].outcome == "new":
             _forget_counter(target)
-        return _tally_of(target, (row[:3] for row in rows))
+        return _tally_of(target, _tally_rows(rows))
     before = _insert_or_update(mine, new)
     return _count(votable, target, mine, before, (user.category, choice))
 
@@ -176,9 +176,11 @@ def cast_vote_on(user, votable: Votable, target_id: int, choice: str) -> Tally:
     """Vote on an item known only by its id (the API's vote, the most frequent write), as
     cast_vote does: the item is not loaded, its VotingState is read by `votable.state_sql`.
 
-    On PostgreSQL the vote's own statement reads that state, one round trip fewer; the
-    rules are then checked on what it read, and a refused vote is rolled back before the
-    refusal is raised. An id of no item: NotFound.
+    On PostgreSQL the vote's one statement reads that state and records the vote only in a
+    state where the rules let `user` vote (_verdicts): nothing is written and then taken
+    back, so the statement may commit as it runs (api/routing.py, `autocommit`). The rules
+    are then checked on the state it read, for the refusal's message. An id of no item:
+    NotFound.
     """
     if not is_valid_id(target_id):
         raise _no_such_item()
@@ -191,18 +193,27 @@ def cast_vote_on(user, votable: Votable, target_id: int, choice: str) -> Tally:
         return cast_vote(user, VotingState(votable, target_id, *row), choice)
     _check_choice(choice)
     mine, new = _vote_parameters(user, votable.type, target_id, choice)
-    rows = _pg_vote(votable, mine, new, read_state=True)
-    try:
-        if rows[0].voting_open is None:
-            raise _no_such_item()
-        state = VotingState(votable, target_id, rows[0].voting_open,
-                            rows[0].voting_requires_verified)
-        _check(user, state)
-        _check_verification(user, state)
-    except DomainError:
-        db.session.rollback()
-        raise
-    return _tally_of(state, (row[:3] for row in rows))
+    rows = _pg_vote(votable, mine, new, verdicts=_verdicts(user, votable, target_id))
+    if rows[0].voting_open is None:
+        raise _no_such_item()
+    state = VotingState(votable, target_id, rows[0].voting_open, rows[0].voting_requires_verified)
+    _check(user, state)  # the state in which the statement recorded nothing: the refusal
+    _check_verification(user, state)
+    return _tally_of(state, _tally_rows(rows))
+
+
+def _verdicts(user, votable: Votable, target_id: int) -> dict[str, bool]:
+    """Whether the rules let `user` vote on the item in each state it may be found in
+    (voting open or closed, verified accounts only or not): the vote's statement picks the
+    verdict of the state it reads, so the rules are written once, here."""
+    verdicts = {}
+    for voting_open in (True, False):
+        for requires_verified in (True, False):
+            state = VotingState(votable, target_id, voting_open, requires_verified)
+            key = f"may_{'open' if voting_open else 'closed'}{'_verified' * requires_verified}"
+            verdicts[key] = (permissions.can_vote(user, state)  # as vote_refusal, no message
+                             and not needs_verification(user, state))
+    return verdicts
 
 
 def _no_such_item() -> NotFound:
@@ -251,18 +262,20 @@ def _simultaneous_changes() -> Conflict:
     return Conflict(_("Your vote could not be recorded because of simultaneous changes. Please try again."))
 
 
-def _pg_vote(votable: Votable, mine: dict, new: dict, read_state: bool = False) -> list:
+def _pg_vote(votable: Votable, mine: dict, new: dict, verdicts: dict | None = None) -> list:
     """PostgreSQL: record the choice, move the tally, keep the counter and read the new
-    tally in one statement (_pg_cast); its rows (see there), at least one.
+    tally in one statement (_pg_cast); its rows (see there), at least one. With `verdicts`
+    (_verdicts) the statement also reads the item's state, and records nothing in a state
+    where the rules refuse the vote.
 
-    The statement records nothing when a twin submission inserted the account's vote after
-    it began (its snapshot does not show that row): then it runs again, and changes it.
+    The statement records nothing either when a twin submission inserted the account's vote
+    after it began (its snapshot does not show that row): then it runs again, and changes it.
     """
     counter = votable.model.__table__ if votable.has_counter else None
-    statement = _pg_cast(counter, votable.state_sql if read_state else None)
+    statement = _pg_cast(counter, votable.state_sql if verdicts is not None else None)
     for _attempt in range(5):
-        rows = run(statement, **mine, **new).all()
-        if rows and rows[0].outcome is not None:
+        rows = run(statement, **mine, **new, **(verdicts or {})).all()
+        if rows[0].outcome is not None or not rows[0].allowed:
             return rows
     raise _simultaneous_changes()
 
@@ -359,10 +372,14 @@ def _pg_count(counter) -> TextClause:
 def _pg_cast(counter, state_sql: str | None = None) -> TextClause:
     """PostgreSQL: a vote in one statement. Insert it, or change the account's vote (locked,
     and read as it was before); move the tally by the difference; add a new vote to the
-    counter; read the tally. Each row is a tally row and says whether the vote is "new" or
-    "changed"; none says so when the statement recorded nothing (see _pg_vote). With
-    `state_sql` (Votable.state_sql) every row also holds the item's voting_open and
-    voting_requires_verified, NULL when there is no such item.
+    counter; read the tally. Its rows: the tally's, each with the outcome ("new", "changed",
+    or NULL when the statement recorded nothing: see _pg_vote) and `allowed`; one row of
+    NULL counts when the item has no votes and none was recorded.
+
+    With `state_sql` (Votable.state_sql) the statement reads the item's voting_open and
+    voting_requires_verified (NULL when there is no such item), returns them on every row,
+    and records the vote only when the verdict given for that state (the parameters
+    :may_open, :may_open_verified, :may_closed, :may_closed_verified) allows it.
 
     All parts see the snapshot of the statement's start: the vote just inserted is not read
     by `before`, and the tally rows not moved are read as they were. Rows are locked in the
@@ -373,24 +390,36 @@ def _pg_cast(counter, state_sql: str | None = None) -> TextClause:
         bumped AS (UPDATE {counter.name} SET votes_count = votes_count + 1
                    WHERE id = :b_target_id AND EXISTS (SELECT FROM inserted) RETURNING id)"""\
         if counter is not None else ""
-    state = f""",
-        state AS ({state_sql})""" if state_sql is not None else ""
-    state_columns = """,
+    if state_sql is not None:
+        allowed = f"""
+        state AS ({state_sql}),
+        allowed AS (
+            SELECT FROM state
+            WHERE CASE WHEN voting_open AND voting_requires_verified THEN :may_open_verified
+                       WHEN voting_open THEN :may_open
+                       WHEN voting_requires_verified THEN :may_closed_verified
+                       ELSE :may_closed END),"""
+        state_columns = """,
                    (SELECT voting_open FROM state) AS voting_open,
-                   (SELECT voting_requires_verified FROM state) AS voting_requires_verified"""\
-        if state_sql is not None else ""
+                   (SELECT voting_requires_verified FROM state) AS voting_requires_verified"""
+    else:
+        allowed = """
+        allowed AS (SELECT),"""  # the caller checked the rules on the loaded item
+        state_columns = ""
     return text(f"""
-        WITH inserted AS (
+        WITH{allowed}
+        inserted AS (
             INSERT INTO votes (target_type, target_id, user_id, choice, category, is_demo,
                                created_at, updated_at)
-            VALUES (:b_target_type, :b_target_id, :b_user_id, :new_choice, :new_category,
-                    :is_demo, :now, :now)
+            SELECT :b_target_type, :b_target_id, :b_user_id, :new_choice, :new_category,
+                   :is_demo, :now, :now
+            WHERE EXISTS (SELECT FROM allowed)
             ON CONFLICT (target_type, target_id, user_id) DO NOTHING
             RETURNING id),
         before AS (
             SELECT id, category, choice FROM votes
             WHERE target_type = :b_target_type AND target_id = :b_target_id
-              AND user_id = :b_user_id
+              AND user_id = :b_user_id AND EXISTS (SELECT FROM allowed)
             FOR UPDATE),
         changed AS (
             UPDATE votes SET choice = :new_choice, category = :new_category, updated_at = :now
@@ -407,19 +436,25 @@ def _pg_cast(counter, state_sql: str | None = None) -> TextClause:
             GROUP BY category, choice HAVING sum(delta) <> 0 ORDER BY category, choice
             ON CONFLICT (target_type, target_id, category, choice)
             DO UPDATE SET count = kept.count + excluded.count
-            RETURNING kept.category, kept.choice, kept.count){bumped}{state},
+            RETURNING kept.category, kept.choice, kept.count){bumped},
         outcome AS (
             SELECT CASE WHEN EXISTS (SELECT FROM inserted) THEN 'new'
-                        WHEN EXISTS (SELECT FROM changed) THEN 'changed' END AS outcome
-                   {state_columns}),
+                        WHEN EXISTS (SELECT FROM changed) THEN 'changed' END AS outcome,
+                   EXISTS (SELECT FROM allowed) AS allowed{state_columns}),
         tally AS (
             SELECT category, choice, count FROM moved
             UNION ALL
             SELECT category, choice, count FROM vote_tallies
             WHERE target_type = :b_target_type AND target_id = :b_target_id AND count <> 0
               AND (category, choice) NOT IN (SELECT category, choice FROM moved))
-        SELECT tally.*, outcome.* FROM tally, outcome""").bindparams(
+        SELECT tally.category, tally.choice, tally.count, outcome.*
+        FROM outcome LEFT JOIN tally ON true""").bindparams(
         bindparam("now", type_=UTCDateTime()))
+
+
+def _tally_rows(rows):
+    """The (category, choice, count) of _pg_cast's rows, without its row of no votes."""
+    return (row[:3] for row in rows if row[2] is not None)
 
 
 # --- reading ------------------------------------------------------------------------

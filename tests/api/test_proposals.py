@@ -156,29 +156,46 @@ def test_voting_closed_is_403(api_as, participant):
 
 
 def test_a_refused_vote_leaves_no_trace(app, api_as, participant):
-    """On PostgreSQL the vote's statement reads the voting state and records the vote at
-    once; a refusal rolls it back: no vote, no tally, no counter moved."""
-    open_one, closed = make_proposal(), make_proposal(voting_open=False)
-    voters = [participant, *make_voters(2)]
+    """On PostgreSQL the vote's statement reads the voting state and records the vote only in
+    a state where the rules allow it: a refused vote writes nothing (no vote, no tally, no
+    counter moved, no change of a vote given while voting was open), on an item with votes
+    or none, and each refusal says why."""
+    from consult.database import utcnow
+
+    open_one, closing = make_proposal(), make_proposal()
+    verified_only = make_proposal(make_process(voting_requires_verified=True))
+    voters = [participant, *make_voters(3)]
     for voter in voters[1:]:
         response = api_as(voter).put(f"/proposals/{open_one.id}/vote", json={"choice": "favor"})
         assert response.status_code == 200
+    assert api_as(participant).put(f"/proposals/{closing.id}/vote",
+                                   json={"choice": "favor"}).status_code == 200
+    closing.voting_open = False
+    voters[3].verified_at = utcnow()
+    db.session.commit()
     blocked = make_user(blocked=True)
-    refusals = [(participant, closed.id, 403), (blocked, open_one.id, 403),
-                (participant, 2147483646, 404)]
-    for voter, proposal_id, status in refusals:
+    refusals = [(participant, closing.id, 403, "forbidden"),  # changing a vote after closing
+                (voters[1], closing.id, 403, "forbidden"),  # a new vote after closing
+                (blocked, open_one.id, 403, "forbidden"),
+                (participant, verified_only.id, 403, "verification_required"),
+                (participant, 2147483646, 404, "not_found")]
+    for voter, proposal_id, status, code in refusals:
         response = api_as(voter).put(f"/proposals/{proposal_id}/vote", json={"choice": "against"})
-        assert response.status_code == status
+        assert (response.status_code, error_code(response)) == (status, code)
+    assert api_as(voters[3]).put(f"/proposals/{verified_only.id}/vote",
+                                 json={"choice": "against"}).status_code == 200
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(Vote.id))) == 2
+    assert db.session.scalar(select(func.count(Vote.id))) == 5
     tallies = db.session.execute(select(VoteTally.target_id, VoteTally.choice,
                                         func.sum(VoteTally.count))
-                                 .group_by(VoteTally.target_id, VoteTally.choice)).all()
-    assert [tuple(row) for row in tallies if row[2]] == [(open_one.id, "favor", 2)]
-    assert (db.session.get(Proposal, open_one.id).votes_count,
-            db.session.get(Proposal, closed.id).votes_count) == (2, 0)
-    body = api_as(participant).get(f"/proposals/{open_one.id}").get_json()
-    assert body["votes"]["total"] == 2 and body["my_vote"] is None
+                                 .group_by(VoteTally.target_id, VoteTally.choice)
+                                 .order_by(VoteTally.target_id)).all()
+    assert [tuple(row) for row in tallies if row[2]] == [
+        (open_one.id, "favor", 3), (closing.id, "favor", 1), (verified_only.id, "against", 1)]
+    assert [db.session.get(Proposal, proposal.id).votes_count
+            for proposal in (open_one, closing, verified_only)] == [3, 1, 1]
+    body = api_as(participant).get(f"/proposals/{closing.id}").get_json()
+    assert body["votes"]["total"] == 1 and body["my_vote"] == "favor"
 
 
 def test_blocked_account_cannot_vote(api_as):
@@ -197,7 +214,7 @@ def test_anonymous_vote_is_401_and_bad_choice_422(api, api_as, participant):
 
 def test_a_vote_on_postgresql_is_two_statements_new_or_changed(app, api_as, count_queries):
     """The token's account, then the vote with the proposal's voting state, its tally and
-    counter in one statement (then COMMIT), for a new vote and a changed one alike."""
+    counter in one statement (each committed as it runs), for a new vote and a changed one."""
     if app.config["TEST_DATABASE_KIND"] != "postgresql":
         pytest.skip("SQLite records a vote in several statements")
     proposal, (voter,) = make_proposal(), make_voters(1)
@@ -210,6 +227,35 @@ def test_a_vote_on_postgresql_is_two_statements_new_or_changed(app, api_as, coun
         counts.append(counter.count)
     assert counts == [2, 2]
     assert response.json["votes"]["against"] == 1 and response.json["votes"]["total"] == 1
+
+
+def test_a_vote_on_postgresql_commits_as_its_statement_runs(app, api_as):
+    """No BEGIN and no COMMIT around the vote (two round trips fewer): its statements run in
+    autocommit; the connection returns to the pool in its transactional mode, so the next
+    request, a write made of several statements, keeps its one transaction."""
+    if app.config["TEST_DATABASE_KIND"] != "postgresql":
+        pytest.skip("SQLite's writes begin with BEGIN IMMEDIATE (consult.sqlite_engine)")
+    from sqlalchemy import event
+
+    proposal, (voter,) = make_proposal(), make_voters(1)
+    client, vote_url = api_as(voter), f"/proposals/{proposal.id}/vote"
+    comments_url = f"/proposals/{proposal.id}/comments"
+    db.session.remove()  # as a request's own session starts: with no transaction
+    modes = []
+
+    def note_mode(connection, cursor, statement, parameters, context, executemany):
+        modes.append(connection.connection.dbapi_connection.autocommit)
+
+    event.listen(db.engine, "before_cursor_execute", note_mode)
+    try:
+        assert client.put(vote_url, json={"choice": "favor"}).status_code == 200
+        in_the_vote, modes[:] = list(modes), []
+        db.session.remove()
+        assert client.post(comments_url, json={"body": "Sono d'accordo."}).status_code == 201
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note_mode)
+    assert in_the_vote == [True, True]
+    assert modes and not any(modes)
 
 
 def test_vote_on_unknown_proposal_is_404(api_as, participant):
