@@ -120,9 +120,10 @@ def dialect() -> str:
 def commit_each_statement() -> None:
     """From here to the end of the request, PostgreSQL commits each statement as it runs: no
     BEGIN and no COMMIT, two round trips fewer. Only for a request whose every write is one
-    statement complete by itself (the API's vote), called before its first statement.
-    SQLAlchemy restores the connection's isolation level when it returns to the pool."""
-    if dialect() == "postgresql":
+    statement complete by itself (the API's vote), called before its first statement; a
+    session already in a transaction (a test's, sharing the request's) keeps it. SQLAlchemy
+    restores the connection's isolation level when it returns to the pool."""
+    if dialect() == "postgresql" and db.session().get_transaction() is None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
